@@ -1,0 +1,130 @@
+"""Run every benchmark on scratch databases and write docs/benchmarks.md.
+
+make bench                      # SQLite, and PostgreSQL if 127.0.0.1:5432 answers
+BENCH_EVENTS=100000 make bench  # a quicker run
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_VERIFY_SECONDS = 10.0
+GOAL_EVENTS = 1_000_000
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 2**20:.0f} GiB"
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+def postgres_url() -> str | None:
+    base = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    database = f"gongkai_bench_{os.getpid()}"
+    created = subprocess.run(
+        ["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {database}"],
+        capture_output=True,
+        check=False,
+    )
+    return f"{base}/{database}" if created.returncode == 0 else None
+
+
+def drop_postgres(url: str) -> None:
+    base, database = url.rsplit("/", 1)
+    subprocess.run(
+        ["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"],
+        capture_output=True,
+        check=False,
+    )
+
+
+def run_audit(database_url: str | None, events: int, writes: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as var_dir:
+        env = {**os.environ, "GONGKAI_VAR_DIR": var_dir, "GONGKAI_TASK_BACKEND": "immediate"}
+        env.pop("DATABASE_URL", None)
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        result = subprocess.run(
+            [sys.executable, "-m", "bench.audit", "--events", str(events), "--writes", str(writes)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    events = int(os.environ.get("BENCH_EVENTS", GOAL_EVENTS))
+    writes = int(os.environ.get("BENCH_WRITES", 5000))
+    results = []
+    print(f"audit benchmark on SQLite: {writes} writes, {events} events …", flush=True)
+    results.append(run_audit(None, events, writes))
+    print(results[-1], flush=True)
+    url = postgres_url()
+    if url:
+        try:
+            print("audit benchmark on PostgreSQL …", flush=True)
+            results.append(run_audit(url, events, writes))
+            print(results[-1], flush=True)
+        finally:
+            drop_postgres(url)
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`bench/run.py`). Each run uses scratch databases.",
+        "",
+        f"- Date: {dt.datetime.now(dt.UTC).astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+        f"- Machine: {machine()}",
+        "",
+        "## Audit log",
+        "",
+        "Writes go through `record_event`, one transaction each (as a service writes them). "
+        "Verification is `verify_chain` (what `gongkai verify_audit` runs) over the whole chain. "
+        f"Goal: verify {GOAL_EVENTS:,} events in ≤ {GOAL_VERIFY_SECONDS:.0f} s.",
+        "",
+        "| database | audited writes/s | events verified | verify time | goal met | "
+        "peak memory while verifying |",
+        "| --- | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for r in results:
+        met = r["events"] >= GOAL_EVENTS and r["verify_seconds"] <= GOAL_VERIFY_SECONDS
+        lines.append(
+            f"| {r['database']} | {r['writes_per_second']:,.0f} | {r['events']:,} | "
+            f"{r['verify_seconds']:.2f} s | {'yes' if met else 'no'} | "
+            f"{r['verify_peak_mib']:.1f} MiB |"
+        )
+    out = ROOT / "docs" / "benchmarks.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Template context of the staff workspace: the organ, the user's roles, the navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gongkai.accounts.organs import current_organ
+from gongkai.accounts.permissions import Action, can
+from gongkai.accounts.selectors import list_memberships, list_organs_visible_to
+
+
+def navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    """Return the modules this user may open, in menu order."""
+    organ = current_organ(request)
+    user = request.user
+    items: list[tuple[str, str, bool]] = [
+        (_("工作台"), "accounts:workspace", True),
+        (
+            _("单位管理"),
+            "accounts:units",
+            organ is not None and can(user, Action.VIEW, organ=organ),
+        ),
+        (
+            _("导入任务"),
+            "core:import_jobs",
+            organ is not None and can(user, Action.VIEW, organ=organ),
+        ),
+        (
+            _("审计日志"),
+            "core:audit_log",
+            organ is not None and can(user, Action.VIEW_AUDIT, organ=organ),
+        ),
+        (_("API 令牌"), "accounts:tokens", True),
+        (_("账户安全"), "accounts:security", True),
+    ]
+    path = request.path
+    nav = []
+    for label, name, visible in items:
+        if not visible:
+            continue
+        url = reverse(name)
+        nav.append(
+            {
+                "label": label,
+                "url": url,
+                "active": path == url
+                or (url != reverse("accounts:workspace") and path.startswith(url)),
+            }
+        )
+    if getattr(user, "is_superuser", False):
+        nav.append({"label": _("系统管理"), "url": reverse("admin:index"), "active": False})
+    return nav
+
+
+def workspace(request: HttpRequest) -> dict[str, Any]:
+    """Add the staff context to templates rendered for a signed-in user."""
+    if not request.path.startswith("/staff/") or not request.user.is_authenticated:
+        return {}
+    return {
+        "current_organ": current_organ(request),
+        "visible_organs": list_organs_visible_to(request.user),
+        "my_memberships": list_memberships(request.user),
+        "nav_items": navigation(request),
+    }

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from gongkai.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.workspace_view, name="workspace"),
+    path("login/", views.login_view, name="login"),
+    path("login/totp/", views.login_totp_view, name="login_totp"),
+    path("logout/", views.logout_view, name="logout"),
+    path("organ/", views.choose_organ_view, name="choose_organ"),
+    path("units/", views.units_view, name="units"),
+    path("units/<int:pk>/", views.unit_edit_view, name="unit_edit"),
+    path("tokens/", views.tokens_view, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("security/", views.security_view, name="security"),
+]

@@ -1,0 +1,91 @@
+"""The JSON API at /api/v1/: one NinjaAPI, routers from the apps, one error body everywhere.
+
+Errors always have the body ``{"code", "message", "details"}``. Clients authenticate with a
+personal token (``Authorization: Bearer gk_…``) or, from the staff pages, with the session
+and its CSRF token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from gongkai.accounts.api import router as accounts_router
+from gongkai.accounts.services import authenticate_api_token
+from gongkai.core.api import router as core_router
+from gongkai.core.errors import DomainError
+
+
+class BearerToken(HttpBearer):
+    """Personal API token; the user it belongs to becomes ``request.auth``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = authenticate_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class StaffSession(SessionAuth):
+    """A signed-in staff session (CSRF checked on unsafe methods)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        return user if user.is_authenticated and user.is_active else None
+
+
+api = NinjaAPI(
+    title="gongkai API",
+    version="1",
+    description=_('政务公开工作平台接口。错误响应统一为 {"code", "message", "details"}。'),
+    urls_namespace="api",
+    auth=[BearerToken(), StaffSession()],
+)
+api.add_router("/", accounts_router)
+api.add_router("/", core_router)
+
+
+def _error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "details": details or {}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.http_status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(p) for p in e.get("loc", [])], "message": str(e.get("msg", ""))}
+        for e in exc.errors
+    ]
+    return _error(request, 422, "invalid_input", _("输入有误，请检查后重试。"), {"errors": errors})
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "not_authenticated", _("未登录或令牌无效。"))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", _("找不到该对象。"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))

@@ -1,0 +1,30 @@
+"""gongkai worker: run background tasks with the configured backend (database or Redis/RQ)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "运行后台任务处理进程（GONGKAI_TASK_BACKEND=db 或 rq）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--batch", action="store_true", help="处理完当前积压的任务后退出（仅数据库后端）。"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        backend = settings.GONGKAI_TASK_BACKEND
+        if backend == "db":
+            extra = ["--batch"] if options["batch"] else []
+            call_command("db_worker", "--queue-name", "*", "--no-reload", *extra)
+        elif backend == "rq":
+            call_command("rqworker", "default", *(["--burst"] if options["batch"] else []))
+        else:
+            raise CommandError(
+                "GONGKAI_TASK_BACKEND=immediate 时任务在请求中直接执行，无需 worker。"
+            )

@@ -1,0 +1,7 @@
+#!/usr/bin/env python
+"""Django's command-line utility; the same as the ``gongkai`` console script."""
+
+from gongkai.cli import main
+
+if __name__ == "__main__":
+    main()
