@@ -1,14 +1,21 @@
 """URL routes: staff workspace, API, Django admin (system admins only), public site."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from gongkai.api import api
+from gongkai.core.views import media_view
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/", include("gongkai.accounts.urls")),
     path("staff/", include("gongkai.core.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),
 ]
+
+if settings.GONGKAI_SERVE_MEDIA:
+    # Embedded mode: uploaded files (random names, types checked on upload) from MEDIA_ROOT.
+    # Behind nginx, set GONGKAI_SERVE_MEDIA=false and let nginx serve /media/.
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", media_view, name="media"))

@@ -17,23 +17,17 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     """Return the modules this user may open, in menu order."""
     organ = current_organ(request)
     user = request.user
+
+    def allowed(action: Action) -> bool:
+        return organ is not None and can(user, action, organ=organ)
+
     items: list[tuple[str, str, bool]] = [
         (_("工作台"), "accounts:workspace", True),
-        (
-            _("单位管理"),
-            "accounts:units",
-            organ is not None and can(user, Action.VIEW, organ=organ),
-        ),
-        (
-            _("导入任务"),
-            "core:import_jobs",
-            organ is not None and can(user, Action.VIEW, organ=organ),
-        ),
-        (
-            _("审计日志"),
-            "core:audit_log",
-            organ is not None and can(user, Action.VIEW_AUDIT, organ=organ),
-        ),
+        (_("机关信息"), "accounts:organ", allowed(Action.MANAGE_ORGAN)),
+        (_("单位管理"), "accounts:units", allowed(Action.VIEW)),
+        (_("用户与角色"), "accounts:users", allowed(Action.MANAGE_USERS)),
+        (_("导入任务"), "core:import_jobs", allowed(Action.VIEW)),
+        (_("审计日志"), "core:audit_log", allowed(Action.VIEW_AUDIT)),
         (_("API 令牌"), "accounts:tokens", True),
         (_("账户安全"), "accounts:security", True),
     ]

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.accounts.choices import UnitKind
-from gongkai.accounts.models import Organ, Unit
+from gongkai.accounts.choices import Role, UnitKind
+from gongkai.accounts.models import Organ, Unit, User
+from gongkai.accounts.validators import validate_credit_code
 from gongkai.core.errors import DomainError
 
 
@@ -83,3 +84,84 @@ class TokenForm(DomainErrorFormMixin):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("留空表示长期有效，可随时吊销。"),
     )
+
+
+class _RoleFieldsMixin(DomainErrorFormMixin):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    units = forms.ModelMultipleChoiceField(
+        label=_("所属单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("科室编辑必须指定；可多选。编辑可代表所选单位及其下级单位。"),
+    )
+
+    def _limit_units(self, organ: Organ) -> None:
+        units = self.fields["units"]
+        assert isinstance(units, forms.ModelMultipleChoiceField)  # noqa: S101
+        units.queryset = Unit.objects.filter(organ=organ, is_active=True)
+
+
+class NewUserForm(_RoleFieldsMixin):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    display_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("电话"), max_length=50, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    password = forms.CharField(
+        label=_("初始密码"),
+        strip=False,
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
+        help_text=_("至少 10 位，包含大小写字母、数字、符号中的至少 3 类。"),
+    )
+
+    field_order = ["username", "display_name", "phone", "email", "password", "role", "units"]
+
+    def __init__(self, *args: Any, organ: Organ, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._limit_units(organ)
+
+
+class GrantRoleForm(_RoleFieldsMixin):
+    user = forms.ModelChoiceField(label=_("用户"), queryset=User.objects.none())
+
+    field_order = ["user", "role", "units"]
+
+    def __init__(self, *args: Any, organ: Organ, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._limit_units(organ)
+        user = self.fields["user"]
+        assert isinstance(user, forms.ModelChoiceField)  # noqa: S101
+        user.queryset = User.objects.filter(memberships__organ=organ, is_active=True).distinct()
+
+
+class DeactivateUserForm(DomainErrorFormMixin):
+    reason = forms.CharField(label=_("停用原因"), max_length=200)
+
+
+class OrganForm(DomainErrorFormMixin):
+    name = forms.CharField(label=_("机关名称"), max_length=100)
+    short_name = forms.CharField(label=_("简称"), max_length=50, required=False)
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"), max_length=18, validators=[validate_credit_code]
+    )
+    index_prefix = forms.CharField(
+        label=_("索引号前缀"),
+        max_length=40,
+        required=False,
+        help_text=_("留空时使用统一社会信用代码。"),
+    )
+    address = forms.CharField(label=_("办公地址"), max_length=200, required=False)
+    postcode = forms.RegexField(
+        label=_("邮政编码"),
+        regex=r"^\d{6}$",
+        required=False,
+        error_messages={"invalid": _("邮政编码应为 6 位数字。")},
+    )
+    phone = forms.CharField(label=_("联系电话"), max_length=50, required=False)
+    fax = forms.CharField(label=_("传真"), max_length=50, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    website = forms.URLField(label=_("网站"), required=False, assume_scheme="https")
+    office_hours = forms.CharField(label=_("办公时间"), max_length=200, required=False)
+
+
+class LogoForm(DomainErrorFormMixin):
+    logo = forms.FileField(label=_("标志图片"), help_text=_("PNG、JPG、GIF 或 WebP，不超过 5 MB。"))

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from gongkai.accounts.choices import Role
-from gongkai.accounts.models import ApiToken, Membership, Organ, Unit, UnitAlias, UnitGroup
+from gongkai.accounts.models import (
+    ApiToken,
+    Membership,
+    Organ,
+    Unit,
+    UnitAlias,
+    UnitGroup,
+    User,
+)
 from gongkai.accounts.permissions import (
     ROLE_ACTIONS,
     UNIT_SCOPED_ROLES,
@@ -117,3 +125,20 @@ def list_memberships(user: Any) -> QuerySet[Membership]:
 def list_api_tokens(user: Any) -> QuerySet[ApiToken]:
     """Return the user's API tokens, newest first (hashes only, never the tokens)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def list_organ_members(organ: Organ, *, user: Any) -> QuerySet[User]:
+    """Return the organ's staff with their roles there, for user managers."""
+    if not can(user, Action.MANAGE_USERS, organ=organ):
+        return User.objects.none()
+    roles_here = Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(organ=organ).prefetch_related("units"),
+        to_attr="roles_here",
+    )
+    return (
+        User.objects.filter(memberships__organ=organ)
+        .distinct()
+        .prefetch_related(roles_here)
+        .order_by("-is_active", "username")
+    )

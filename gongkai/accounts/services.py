@@ -18,6 +18,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -45,6 +46,7 @@ from gongkai.accounts.permissions import Action, forget_cached_roles, require
 from gongkai.accounts.validators import validate_credit_code
 from gongkai.core.audit import diff_fields, record_event
 from gongkai.core.errors import InvalidInput, NotPermitted
+from gongkai.core.uploads import IMAGE_POLICY
 
 ORGAN_FIELDS = (
     "name",
@@ -333,8 +335,10 @@ def create_user(
     display_name: str = "",
     email: str = "",
     phone: str = "",
+    role: str | None = None,
+    units: Sequence[Unit] = (),
 ) -> User:
-    """Create a staff account whose first role will be in ``organ``."""
+    """Create a staff account in ``organ``, with its first role there when ``role`` is given."""
     require(actor, Action.MANAGE_USERS, organ=organ)
     username = username.strip()
     if not username:
@@ -352,6 +356,38 @@ def create_user(
         organ_id=organ.pk,
         changes={"username": username, "display_name": display_name},
     )
+    if role is not None:
+        grant_role(user, actor=actor, organ=organ, role=role, units=units)
+    return user
+
+
+def _require_user_in_organ(user: User, organ: Organ) -> None:
+    if not Membership.objects.filter(user=user, organ=organ).exists():
+        raise NotPermitted(_("该用户不属于本机关。"))
+
+
+@transaction.atomic
+def deactivate_user(user: User, *, actor: Any, organ: Organ, reason: str) -> User:
+    """Disable a staff account (调离、退休): kept with its history, can no longer sign in."""
+    require(actor, Action.MANAGE_USERS, organ=organ)
+    _require_user_in_organ(user, organ)
+    if actor == user:
+        raise InvalidInput(_("不能停用自己的账户。"))
+    if not reason.strip():
+        raise InvalidInput(_("请填写停用原因。"), details={"field": "reason"})
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        record_event(
+            "accounts.user.deactivated",
+            actor=actor,
+            obj=user,
+            organ_id=organ.pk,
+            changes={"reason": reason},
+        )
     return user
 
 
@@ -491,13 +527,14 @@ def _locked_message(user: User) -> str:
 
 
 @transaction.atomic
-def unlock_user(user: User, *, actor: Any) -> User:
-    """Lift a lock-out before it expires (a system administrator's action)."""
-    _require_platform_admin(actor)
+def unlock_user(user: User, *, actor: Any, organ: Organ) -> User:
+    """Lift a lock-out before it expires (an administrator of the user's organ)."""
+    require(actor, Action.MANAGE_USERS, organ=organ)
+    _require_user_in_organ(user, organ)
     user.failed_login_count = 0
     user.locked_until = None
     user.save(update_fields=["failed_login_count", "locked_until"])
-    record_event("accounts.user.unlocked", actor=actor, obj=user)
+    record_event("accounts.user.unlocked", actor=actor, obj=user, organ_id=organ.pk)
     return user
 
 
@@ -652,3 +689,24 @@ def authenticate_api_token(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def set_organ_logo(organ: Organ, *, actor: Any, upload: UploadedFile[Any]) -> Organ:
+    """Replace the organ's logo (shown in page headers) after the image upload policy checks it."""
+    require(actor, Action.MANAGE_ORGAN, organ=organ)
+    try:
+        detected = IMAGE_POLICY.check(upload)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], details={"field": "logo"}) from None
+    old = organ.logo.name
+    organ._detected_extension = detected.extension  # type: ignore[attr-defined]
+    organ.logo.save(upload.name or "logo", upload, save=False)
+    organ.save(update_fields=["logo"])
+    record_event(
+        "accounts.organ.logo_changed",
+        actor=actor,
+        obj=organ,
+        changes={"logo": [old, organ.logo.name], "type": detected.media_type},
+    )
+    return organ

@@ -18,19 +18,25 @@ from django.views.decorators.http import require_POST
 
 from gongkai.accounts import services
 from gongkai.accounts.forms import (
+    DeactivateUserForm,
+    GrantRoleForm,
     LoginForm,
+    LogoForm,
+    NewUserForm,
+    OrganForm,
     PasswordForm,
     TokenForm,
     TotpForm,
     UnitContactForm,
     UnitForm,
 )
-from gongkai.accounts.models import Organ, Unit, User
+from gongkai.accounts.models import Membership, Organ, Unit, User
 from gongkai.accounts.organs import choose_organ, current_organ
 from gongkai.accounts.permissions import Action, can
 from gongkai.accounts.selectors import (
     list_actable_units,
     list_api_tokens,
+    list_organ_members,
     list_unit_groups,
     list_units,
 )
@@ -294,4 +300,124 @@ def security_view(request: HttpRequest) -> HttpResponse:
             "totp_required": services.needs_second_factor_enrollment(me),
         },
         status=400 if (password_form.errors or totp_form.errors) else 200,
+    )
+
+
+def _manager_organ(request: HttpRequest) -> Organ:
+    organ = _organ_or_404(request)
+    if not can(request.user, Action.MANAGE_USERS, organ=organ):
+        raise Http404
+    return organ
+
+
+@login_required
+def users_view(request: HttpRequest) -> HttpResponse:
+    """Staff of the organ with their roles; create accounts and grant roles."""
+    organ = _manager_organ(request)
+    action = request.POST.get("form")
+    new_form = NewUserForm(request.POST if action == "new" else None, organ=organ)
+    grant_form = GrantRoleForm(request.POST if action == "grant" else None, organ=organ)
+    if request.method == "POST":
+        form = new_form if action == "new" else grant_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "new":
+                    user = services.create_user(
+                        actor=request.user,
+                        organ=organ,
+                        username=data["username"],
+                        password=data["password"],
+                        display_name=data["display_name"],
+                        phone=data["phone"],
+                        email=data["email"],
+                        role=data["role"],
+                        units=list(data["units"]),
+                    )
+                else:
+                    user = data["user"]
+                    services.grant_role(
+                        user,
+                        actor=request.user,
+                        organ=organ,
+                        role=data["role"],
+                        units=list(data["units"]),
+                    )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, _("已保存“%(user)s”的账户与角色。") % {"user": user})
+                return redirect("accounts:users")
+    context = {
+        "organ": organ,
+        "members": list_organ_members(organ, user=request.user),
+        "new_form": new_form,
+        "grant_form": grant_form,
+        "now": timezone.now(),
+    }
+    invalid = new_form.errors or grant_form.errors
+    return render(request, "accounts/users.html", context, status=400 if invalid else 200)
+
+
+@login_required
+@require_POST
+def user_action_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke a role, unlock, or deactivate one member of the organ."""
+    organ = _manager_organ(request)
+    member = get_object_or_404(list_organ_members(organ, user=request.user), pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "revoke":
+            membership = get_object_or_404(
+                Membership, pk=request.POST.get("membership"), user=member, organ=organ
+            )
+            services.revoke_role(membership, actor=request.user)
+        elif action == "unlock":
+            services.unlock_user(member, actor=request.user, organ=organ)
+        elif action == "deactivate":
+            form = DeactivateUserForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.deactivate_user(member, actor=request.user, organ=organ, reason=reason)
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已完成。"))
+    return redirect("accounts:users")
+
+
+@login_required
+def organ_view(request: HttpRequest) -> HttpResponse:
+    """The organ's own record (name, codes, contacts) and its logo."""
+    organ = _organ_or_404(request)
+    if not can(request.user, Action.MANAGE_ORGAN, organ=organ):
+        raise Http404
+    action = request.POST.get("form")
+    initial = {name: getattr(organ, name) for name in services.ORGAN_FIELDS}
+    form = OrganForm(request.POST if action == "organ" else None, initial=initial)
+    logo_form = LogoForm(
+        request.POST if action == "logo" else None, request.FILES if action == "logo" else None
+    )
+    if request.method == "POST":
+        try:
+            if action == "organ" and form.is_valid():
+                changed = {k: form.cleaned_data[k] for k in form.changed_data}
+                services.update_organ(organ, actor=request.user, **changed)
+                messages.success(request, _("机关信息已保存。"))
+                return redirect("accounts:organ")
+            if action == "logo" and logo_form.is_valid():
+                services.set_organ_logo(
+                    organ, actor=request.user, upload=logo_form.cleaned_data["logo"]
+                )
+                messages.success(request, _("标志已更新。"))
+                return redirect("accounts:organ")
+        except DomainError as error:
+            (form if action == "organ" else logo_form).add_domain_error(error)
+    invalid = form.errors or logo_form.errors
+    return render(
+        request,
+        "accounts/organ.html",
+        {"organ": organ, "form": form, "logo_form": logo_form},
+        status=400 if invalid else 200,
     )

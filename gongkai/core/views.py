@@ -8,10 +8,18 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.static import serve
 
 from gongkai.accounts.organs import current_organ
 from gongkai.accounts.permissions import Action, can
@@ -138,3 +146,10 @@ def import_job_status_view(request: HttpRequest, pk: int) -> JsonResponse:
             "message": job.message,
         }
     )
+
+
+def media_view(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
+    """Serve an uploaded file in embedded mode (nginx serves /media/ in production)."""
+    from django.conf import settings
+
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))

@@ -158,3 +158,24 @@ def test_units_page_queries_do_not_grow_with_units(world: Any, client: Client) -
         page = client.get("/staff/units/")
     assert "别名9" in page.content.decode()
     assert len(after) == len(before)
+
+
+@pytest.mark.parametrize(
+    ("role", "present", "absent"),
+    [
+        (Role.ADMIN, ["机关信息", "用户与角色", "审计日志"], []),
+        (Role.COORDINATOR, ["单位管理", "导入任务"], ["用户与角色", "审计日志", "机关信息"]),
+        (Role.EDITOR, ["单位管理", "API 令牌"], ["用户与角色", "审计日志"]),
+        (Role.AUDITOR, ["审计日志"], ["用户与角色", "机关信息"]),
+    ],
+)
+def test_navigation_shows_the_modules_the_role_may_open(
+    world: Any, client: Client, role: str, present: list[str], absent: list[str]
+) -> None:
+    client.force_login(world.users[role])
+    page = client.get("/staff/").content.decode()
+    nav = page.split('aria-label="模块导航"', 1)[1].split("</nav>", 1)[0]
+    for label in present:
+        assert f">{label}</a>" in nav
+    for label in absent:
+        assert f">{label}</a>" not in nav
