@@ -59,3 +59,13 @@ def world(db: Any) -> World:
         services.grant_role(user, actor=SYSTEM, organ=organ, role=role, units=units)
         users[role] = user
     return World(organ, other, own, sub, other_unit, users)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar() -> Any:
+    """Each test sees the calendar of its own database, not one cached by an earlier test."""
+    from gongkai.workdays.selectors import forget_calendar
+
+    forget_calendar()
+    yield
+    forget_calendar()

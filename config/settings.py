@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ninja",
     "gongkai.core",
     "gongkai.accounts",
+    "gongkai.workdays",
     "gongkai.portal",
 ]
 

@@ -10,6 +10,7 @@ from gongkai.core.views import media_view
 urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/", include("gongkai.accounts.urls")),
     path("staff/", include("gongkai.core.urls")),
+    path("staff/workdays/", include("gongkai.workdays.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),

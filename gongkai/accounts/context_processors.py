@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         (_("机关信息"), "accounts:organ", allowed(Action.MANAGE_ORGAN)),
         (_("单位管理"), "accounts:units", allowed(Action.VIEW)),
         (_("用户与角色"), "accounts:users", allowed(Action.MANAGE_USERS)),
+        (_("工作日历"), "workdays:current", allowed(Action.VIEW)),
         (_("导入任务"), "core:import_jobs", allowed(Action.VIEW)),
         (_("审计日志"), "core:audit_log", allowed(Action.VIEW_AUDIT)),
         (_("API 令牌"), "accounts:tokens", True),

@@ -119,8 +119,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def workspace_view(request: HttpRequest) -> HttpResponse:
     """The staff home (工作台): the user's organ, roles, units and modules."""
     organ = current_organ(request)
+    from gongkai.workdays.selectors import list_missing_notice_years
+
     units = list_actable_units(organ, user=request.user) if organ else Unit.objects.none()
-    return render(request, "accounts/workspace.html", {"organ": organ, "my_units": units})
+    missing = list_missing_notice_years() if request.user.is_superuser else []
+    return render(
+        request,
+        "accounts/workspace.html",
+        {"organ": organ, "my_units": units, "missing_notice_years": missing},
+    )
 
 
 @login_required

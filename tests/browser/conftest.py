@@ -59,3 +59,12 @@ def demo(transactional_db: Any) -> Any:
     from django.core.management import call_command
 
     call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _restore_seeded_data(live_server: Any) -> None:
+    """Live-server tests flush the database between tests; put the migrations' seed back."""
+    from gongkai.workdays.models import CalendarDay, CalendarYear
+    from gongkai.workdays.seed import seed_calendar
+
+    seed_calendar(CalendarYear, CalendarDay)
