@@ -160,6 +160,9 @@ elif GONGKAI_TASK_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Count the day of receipt when it is a working day (RULES §1.3 ❓: off by default).
+GONGKAI_COUNT_START_DAY = env_bool("GONGKAI_COUNT_START_DAY", False)
+
 GONGKAI_BIND = env_str("GONGKAI_BIND", "127.0.0.1:8000")
 
 LOGGING = {

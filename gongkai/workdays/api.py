@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 
 from gongkai.core.errors import InvalidInput, NotFound
 from gongkai.workdays.clock import ClockEventData, explain_clock
-from gongkai.workdays.selectors import get_calendar
+from gongkai.workdays.selectors import count_start_day, get_calendar
 
 router = Router(tags=["workdays"])
 MAX_DAYS = 366
@@ -60,6 +60,7 @@ def add(request: HttpRequest, start: dt.date, n: int) -> AddOut:
         limit_days=n,
         calendar=get_calendar(),
         today=start,
+        count_start_day=count_start_day(),
     )
     assert proof.result.due_on is not None  # noqa: S101 - a running clock has a due date
     return AddOut(

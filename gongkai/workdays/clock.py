@@ -61,7 +61,7 @@ class ClockError(InvalidInput):
 
 
 def _segments(
-    events: Sequence[ClockEventData],
+    events: Sequence[ClockEventData], *, first_counts: bool = False
 ) -> tuple[list[tuple[int, int | None]], int, bool, int | None]:
     """Return the counting segments (after-day, through-day or open), extensions, pause, stop."""
     segments: list[tuple[int, int | None]] = []
@@ -78,7 +78,8 @@ def _segments(
         if kind == "start":
             if started:
                 raise ClockError(_("期限只能开始一次；重新起算请用“重新计算”。"))
-            started, anchor, segments = True, on, []
+            # The day of receipt is not counted, unless a local rule counts a working one.
+            started, anchor, segments = True, on - 1 if first_counts else on, []
             continue
         if not started:
             raise ClockError(_("期限尚未开始。"))
@@ -116,9 +117,15 @@ def compute_clock(
     limit_days: int,
     calendar: WorkCalendar,
     today: dt.date,
+    count_start_day: bool = False,
 ) -> ClockResult:
-    """Return due date, days used and left, state and provisional flag of a clock."""
-    segments, extended, paused, stopped = _segments(events)
+    """Return due date, days used and left, state and provisional flag of a clock.
+
+    ``count_start_day`` (GONGKAI_COUNT_START_DAY) counts the start day when it is a working day;
+    by default it is not counted (民事诉讼法 第八十五条, RULES §1.3).
+    """
+    first_counts = bool(count_start_day and events and calendar._is_working(events[0].on))
+    segments, extended, paused, stopped = _segments(events, first_counts=first_counts)
     total = limit_days + extended
     today_ord = today.toordinal()
     count, add = calendar._count, calendar._add
@@ -179,9 +186,16 @@ def explain_clock(
     calendar: WorkCalendar,
     today: dt.date,
     basis: str = "",
+    count_start_day: bool = False,
 ) -> ClockProof:
     """Return the day-by-day proof of a clock: which days counted, which were skipped and why."""
-    result = compute_clock(events, limit_days=limit_days, calendar=calendar, today=today)
+    result = compute_clock(
+        events,
+        limit_days=limit_days,
+        calendar=calendar,
+        today=today,
+        count_start_day=count_start_day,
+    )
     proof = ClockProof(result=result, basis=basis)
     by_day: dict[dt.date, list[ClockEventData]] = {}
     for event in events:
@@ -213,7 +227,11 @@ def explain_clock(
         for event in todays:
             note = event.label or event.kind
             basis_text = f"［{event.basis}］" if event.basis else ""
-            if event.kind == "start":
+            if event.kind == "start" and count_start_day and info.is_working:
+                number, counted = 1, True
+                reason = _("起算日：%(note)s，按本地规定当日计入") % {"note": note} + basis_text
+                counting = True
+            elif event.kind == "start":
                 reason = _("起算日：%(note)s，当日不计入") % {"note": note} + basis_text
                 counting, number = True, 0
             elif event.kind == "restart":

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max
 
 from gongkai.core.time import today_local
@@ -96,6 +97,11 @@ def list_missing_notice_years(*, today: dt.date | None = None) -> list[int]:
     return [y for y in (today.year, today.year + 1) if y not in loaded]
 
 
+def count_start_day() -> bool:
+    """Return whether the day of receipt counts when it is a working day (a local rule)."""
+    return bool(settings.GONGKAI_COUNT_START_DAY)
+
+
 def clock_events(clock: Clock) -> list[ClockEventData]:
     return [
         ClockEventData(kind=e.kind, on=e.on, days=e.days, label=e.label, basis=e.basis)  # type: ignore[arg-type]
@@ -112,6 +118,7 @@ def get_clock_status(clock: Clock, *, today: dt.date | None = None) -> ClockResu
         limit_days=clock.limit_days,
         calendar=get_calendar(),
         today=today or today_local(),
+        count_start_day=count_start_day(),
     )
 
 
@@ -123,4 +130,5 @@ def get_clock_proof(clock: Clock, *, today: dt.date | None = None) -> ClockProof
         calendar=get_calendar(),
         today=today or today_local(),
         basis=clock.basis,
+        count_start_day=count_start_day(),
     )

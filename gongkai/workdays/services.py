@@ -19,7 +19,12 @@ from gongkai.workdays.choices import CalendarSource, ClockEventKind, ClockState,
 from gongkai.workdays.clock import ClockError, ClockEventData, compute_clock
 from gongkai.workdays.models import CalendarDay, CalendarYear, Clock, ClockEvent
 from gongkai.workdays.notice import ParsedNotice
-from gongkai.workdays.selectors import clock_events, forget_calendar, get_calendar
+from gongkai.workdays.selectors import (
+    clock_events,
+    count_start_day,
+    forget_calendar,
+    get_calendar,
+)
 
 
 def _require_calendar_admin(actor: Any) -> None:
@@ -135,7 +140,11 @@ def correct_day(
 
 def _store_result(clock: Clock, events: list[ClockEventData], *, today: dt.date) -> list[str]:
     result = compute_clock(
-        events, limit_days=clock.limit_days, calendar=get_calendar(), today=today
+        events,
+        limit_days=clock.limit_days,
+        calendar=get_calendar(),
+        today=today,
+        count_start_day=count_start_day(),
     )
     values = {
         "state": result.state,
@@ -274,6 +283,7 @@ def recompute_clocks(clocks: Iterable[Clock], *, today: dt.date | None = None) -
     """Recompute stored due dates and states; return how many clocks changed."""
     today = today or today_local()
     calendar = get_calendar()
+    counts_start = count_start_day()
     changed_count = 0
     batch: list[Clock] = []
     for clock in clocks:
@@ -281,7 +291,13 @@ def recompute_clocks(clocks: Iterable[Clock], *, today: dt.date | None = None) -
             ClockEventData(kind=e.kind, on=e.on, days=e.days)  # type: ignore[arg-type]
             for e in clock.events.all()
         ]
-        result = compute_clock(events, limit_days=clock.limit_days, calendar=calendar, today=today)
+        result = compute_clock(
+            events,
+            limit_days=clock.limit_days,
+            calendar=calendar,
+            today=today,
+            count_start_day=counts_start,
+        )
         values = (result.state, result.due_on, result.provisional, result.stopped_on)
         if values != (clock.state, clock.due_on, clock.provisional, clock.stopped_on):
             clock.state, clock.due_on, clock.provisional, clock.stopped_on = values

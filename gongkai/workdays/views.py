@@ -20,7 +20,12 @@ from gongkai.workdays.clock import ClockEventData, explain_clock
 from gongkai.workdays.forms import CalculatorForm, CorrectDayForm, NoticeForm
 from gongkai.workdays.models import CalendarYear
 from gongkai.workdays.notice import NoticeError, parse_notice
-from gongkai.workdays.selectors import get_calendar, get_year_grid, list_missing_notice_years
+from gongkai.workdays.selectors import (
+    count_start_day,
+    get_calendar,
+    get_year_grid,
+    list_missing_notice_years,
+)
 
 
 @login_required
@@ -109,6 +114,7 @@ def calculator_view(request: HttpRequest) -> HttpResponse:
                 limit_days=n,
                 calendar=get_calendar(),
                 today=start,
+                count_start_day=count_start_day(),
             )
         except OutOfRange as exc:
             form.add_error("start", exc.message)
@@ -116,5 +122,11 @@ def calculator_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workdays/calculator.html",
-        {"form": form, "proof": proof, "organ": organ, "missing": list_missing_notice_years()},
+        {
+            "form": form,
+            "proof": proof,
+            "start_day_counts": count_start_day(),
+            "organ": organ,
+            "missing": list_missing_notice_years(),
+        },
     )

@@ -132,3 +132,21 @@ def test_proof_explains_every_day() -> None:
     assert by_day[D(2026, 2, 16)].reason == "Spring Festival（法定节假日），不计入"
     assert "期限届满日" in proof.days[-1].reason
     assert proof.days[-1].date == D(2026, 2, 24)
+
+
+def test_local_rule_can_count_a_working_start_day() -> None:
+    events = [ev("start", D(2026, 9, 15))]
+    counted = compute_clock(
+        events, limit_days=20, calendar=CAL, today=D(2026, 9, 15), count_start_day=True
+    )
+    assert counted.due_on == CAL.add_working_days(D(2026, 9, 15), 19).date
+    holiday_start = [ev("start", D(2026, 10, 3))]
+    assert compute_clock(
+        holiday_start, limit_days=1, calendar=CAL, today=D(2026, 10, 3), count_start_day=True
+    ).due_on == D(2026, 10, 8)
+    proof = explain_clock(
+        events, limit_days=2, calendar=CAL, today=D(2026, 9, 15), count_start_day=True
+    )
+    assert proof.days[0].counted
+    assert proof.days[0].number == 1
+    assert proof.days[-1].number == 2
