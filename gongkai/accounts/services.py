@@ -45,7 +45,7 @@ from gongkai.accounts.models import (
 from gongkai.accounts.permissions import Action, forget_cached_roles, require
 from gongkai.accounts.validators import validate_credit_code
 from gongkai.core.audit import diff_fields, record_event
-from gongkai.core.errors import InvalidInput, NotPermitted
+from gongkai.core.errors import DomainError, InvalidInput, NotPermitted
 from gongkai.core.uploads import IMAGE_POLICY
 
 ORGAN_FIELDS = (
@@ -366,11 +366,20 @@ def _require_user_in_organ(user: User, organ: Organ) -> None:
         raise NotPermitted(_("该用户不属于本机关。"))
 
 
+def _require_account_in_reach(actor: Any, user: User) -> None:
+    """Account-wide changes need the right to manage users in every organ the user works in."""
+    if user.is_superuser and not getattr(actor, "is_superuser", False):
+        raise NotPermitted(_("只有系统管理员可以处理系统管理员账户。"))
+    for organ in Organ.objects.filter(memberships__user=user).distinct():
+        require(actor, Action.MANAGE_USERS, organ=organ)
+
+
 @transaction.atomic
 def deactivate_user(user: User, *, actor: Any, organ: Organ, reason: str) -> User:
     """Disable a staff account (调离、退休): kept with its history, can no longer sign in."""
     require(actor, Action.MANAGE_USERS, organ=organ)
     _require_user_in_organ(user, organ)
+    _require_account_in_reach(actor, user)
     if actor == user:
         raise InvalidInput(_("不能停用自己的账户。"))
     if not reason.strip():
@@ -455,67 +464,74 @@ def _lockout_delta() -> dt.timedelta:
     return dt.timedelta(minutes=settings.GONGKAI_LOGIN_LOCKOUT_MINUTES)
 
 
+def _register_failure(user: User, *, now: dt.datetime, reason: str) -> bool:
+    """Count one failed attempt on a row-locked user; lock the account at the limit."""
+    user.failed_login_count += 1
+    changes: dict[str, Any] = {"failures": user.failed_login_count, "reason": reason}
+    locked = user.failed_login_count >= settings.GONGKAI_LOGIN_MAX_FAILURES
+    if locked:
+        user.locked_until = now + _lockout_delta()
+        user.failed_login_count = 0
+    user.save(update_fields=["failed_login_count", "locked_until"])
+    record_event("accounts.login.failed", actor=ANONYMOUS, obj=user, changes=changes)
+    if locked:
+        record_event(
+            "accounts.user.locked",
+            actor=ANONYMOUS,
+            obj=user,
+            changes={"locked_until": user.locked_until},
+        )
+    return locked
+
+
+def _refuse_locked(user: User) -> None:
+    record_event(
+        "accounts.login.refused",
+        actor=ANONYMOUS,
+        obj=user,
+        changes={"reason": "locked", "locked_until": user.locked_until},
+    )
+
+
 def check_login(request: HttpRequest | None, *, username: str, password: str) -> User:
     """Return the user whose credentials these are, or raise ``LoginFailed``/``AccountLocked``.
 
     After GONGKAI_LOGIN_MAX_FAILURES wrong passwords in a row the account is locked for
-    GONGKAI_LOGIN_LOCKOUT_MINUTES; a locked account refuses even the right password. Every
-    outcome is audited. The failure count is committed before the error is raised.
+    GONGKAI_LOGIN_LOCKOUT_MINUTES; a locked account refuses even the right password. The user
+    row is locked for the whole check, so parallel guesses are counted one after another.
+    Every outcome is audited and committed before an error is raised.
     """
     now = timezone.now()
     username = username.strip()
-    user = User.objects.filter(username__iexact=username).first()
-    if user is not None and user.is_locked(now):
-        with transaction.atomic():
-            record_event(
-                "accounts.login.refused",
-                actor=ANONYMOUS,
-                obj=user,
-                changes={"reason": "locked", "locked_until": user.locked_until},
-            )
-        raise AccountLocked(_locked_message(user))
-    authenticated = authenticate(
-        request, username=user.username if user else username, password=password
-    )
-    if authenticated is None:
-        locked = False
-        with transaction.atomic():
-            if user is None:
-                record_event(
-                    "accounts.login.failed",
-                    actor=ANONYMOUS,
-                    object_type="accounts.user",
-                    object_repr=username[:150],
-                    changes={"reason": "unknown_user"},
-                )
-            else:
-                user = User.objects.select_for_update().get(pk=user.pk)
-                user.failed_login_count += 1
-                changes: dict[str, Any] = {"failures": user.failed_login_count}
-                if user.failed_login_count >= settings.GONGKAI_LOGIN_MAX_FAILURES:
-                    user.locked_until = now + _lockout_delta()
-                    user.failed_login_count = 0
-                    locked = True
-                user.save(update_fields=["failed_login_count", "locked_until"])
-                record_event("accounts.login.failed", actor=ANONYMOUS, obj=user, changes=changes)
-                if locked:
-                    record_event(
-                        "accounts.user.locked",
-                        actor=ANONYMOUS,
-                        obj=user,
-                        changes={"locked_until": user.locked_until},
-                    )
-        if locked and user is not None:
-            raise AccountLocked(_locked_message(user))
-        raise LoginFailed
-    assert isinstance(authenticated, User)  # noqa: S101 - AUTH_USER_MODEL is User
+    outcome: DomainError | None = None
     with transaction.atomic():
-        if authenticated.failed_login_count or authenticated.locked_until:
-            authenticated.failed_login_count = 0
-            authenticated.locked_until = None
-            authenticated.save(update_fields=["failed_login_count", "locked_until"])
-        record_event("accounts.login.succeeded", actor=authenticated, obj=authenticated)
-    return authenticated
+        user = User.objects.select_for_update().filter(username__iexact=username).first()
+        if user is None:
+            authenticate(request, username=username, password=password)  # same time as a miss
+            record_event(
+                "accounts.login.failed",
+                actor=ANONYMOUS,
+                object_type="accounts.user",
+                object_repr=username[:150],
+                changes={"reason": "unknown_user"},
+            )
+            outcome = LoginFailed()
+        elif user.is_locked(now):
+            _refuse_locked(user)
+            outcome = AccountLocked(_locked_message(user))
+        elif authenticate(request, username=user.username, password=password) is None:
+            locked = _register_failure(user, now=now, reason="password")
+            outcome = AccountLocked(_locked_message(user)) if locked else LoginFailed()
+        else:
+            if user.failed_login_count or user.locked_until:
+                user.failed_login_count = 0
+                user.locked_until = None
+                user.save(update_fields=["failed_login_count", "locked_until"])
+            record_event("accounts.login.succeeded", actor=user, obj=user)
+    if outcome is not None:
+        raise outcome
+    assert user is not None  # noqa: S101
+    return user
 
 
 def _locked_message(user: User) -> str:
@@ -528,9 +544,10 @@ def _locked_message(user: User) -> str:
 
 @transaction.atomic
 def unlock_user(user: User, *, actor: Any, organ: Organ) -> User:
-    """Lift a lock-out before it expires (an administrator of the user's organ)."""
+    """Lift a lock-out before it expires (an administrator of every organ the user is in)."""
     require(actor, Action.MANAGE_USERS, organ=organ)
     _require_user_in_organ(user, organ)
+    _require_account_in_reach(actor, user)
     user.failed_login_count = 0
     user.locked_until = None
     user.save(update_fields=["failed_login_count", "locked_until"])
@@ -562,7 +579,7 @@ def begin_totp_enrollment(user: User, *, actor: Any) -> str:
 
 
 def _accept_code(user: User, code: str) -> bool:
-    """Check a 6-digit code (±1 step) and refuse one already used."""
+    """Check a 6-digit code (±1 step) and refuse one already used, even by a parallel request."""
     code = "".join(ch for ch in code if ch.isdigit())
     if not user.totp_secret or len(code) != 6:
         return False
@@ -572,11 +589,15 @@ def _accept_code(user: User, code: str) -> bool:
         at = now + dt.timedelta(seconds=30 * offset)
         step = int(at.timestamp()) // 30
         if secrets.compare_digest(totp.at(at), code):
-            if user.totp_last_step is not None and step <= user.totp_last_step:
-                return False
-            user.totp_last_step = step
-            user.save(update_fields=["totp_last_step"])
-            return True
+            # Claim the step in the database: only one request can move it forward.
+            claimed = (
+                User.objects.filter(pk=user.pk)
+                .filter(Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step))
+                .update(totp_last_step=step)
+            )
+            if claimed:
+                user.totp_last_step = step
+            return bool(claimed)
     return False
 
 
@@ -594,16 +615,25 @@ def confirm_totp(user: User, *, actor: Any, code: str) -> User:
 
 
 def verify_second_factor(user: User, *, code: str) -> None:
-    """Check a login's TOTP code; audit and raise ``SecondFactorInvalid`` if wrong."""
+    """Check a login's TOTP code. Wrong codes count towards the lock-out like wrong passwords."""
+    now = timezone.now()
+    outcome: DomainError | None = None
     with transaction.atomic():
-        ok = _accept_code(user, code)
-        record_event(
-            "accounts.totp.verified" if ok else "accounts.totp.failed",
-            actor=user if ok else ANONYMOUS,
-            obj=user,
-        )
-    if not ok:
-        raise SecondFactorInvalid(details={"field": "code"})
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_locked(now):
+            _refuse_locked(user)
+            outcome = AccountLocked(_locked_message(user))
+        elif _accept_code(user, code):
+            record_event("accounts.totp.verified", actor=user, obj=user)
+        else:
+            locked = _register_failure(user, now=now, reason="totp")
+            outcome = (
+                AccountLocked(_locked_message(user))
+                if locked
+                else SecondFactorInvalid(details={"field": "code"})
+            )
+    if outcome is not None:
+        raise outcome
 
 
 @transaction.atomic

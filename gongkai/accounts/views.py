@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import segno
 from django.contrib import messages
@@ -43,6 +44,9 @@ from gongkai.accounts.selectors import (
 from gongkai.core.errors import DomainError
 
 PENDING_2FA_KEY = "gongkai_pending_2fa_user"
+PENDING_2FA_AT_KEY = "gongkai_pending_2fa_at"
+# The password step is valid for this long while the second factor is asked for.
+PENDING_2FA_SECONDS = 300
 NEXT_KEY = "gongkai_login_next"
 
 
@@ -79,6 +83,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if user.has_totp:
                 request.session.cycle_key()
                 request.session[PENDING_2FA_KEY] = user.pk
+                request.session[PENDING_2FA_AT_KEY] = time.time()
                 request.session[NEXT_KEY] = next_url
                 return redirect("accounts:login_totp")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -90,7 +95,11 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
     """Second step of login for users with TOTP enabled."""
     user_id = request.session.get(PENDING_2FA_KEY)
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
-    if user is None:
+    started = float(request.session.get(PENDING_2FA_AT_KEY, 0))
+    if user is None or time.time() - started > PENDING_2FA_SECONDS:
+        request.session.pop(PENDING_2FA_KEY, None)
+        if user is not None:
+            messages.info(request, _("动态口令验证已超时，请重新登录。"))
         return redirect("accounts:login")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import ipaddress
 import json
 import uuid
 from collections.abc import Mapping
@@ -104,6 +105,26 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
 
 
+# Control characters never reach a hashed field: the field separator (\x1f) stays unambiguous
+# and PostgreSQL never sees a NUL. (``changes`` is JSON, which escapes them.)
+_CONTROL = dict.fromkeys([*range(0x20), 0x7F])
+
+
+def clean_text(value: str) -> str:
+    """Return ``value`` without control characters."""
+    return value.translate(_CONTROL)
+
+
+def canonical_ip(value: str | None) -> str:
+    """Return an IP address in Python's canonical text (zone id dropped), or ``""``."""
+    if not value:
+        return ""
+    try:
+        return str(ipaddress.ip_address(value.split("%", 1)[0].strip()))
+    except ValueError:
+        return ""
+
+
 def _actor_fields(actor: Any) -> tuple[int | None, str]:
     if actor is None or isinstance(actor, SystemActor):
         return None, "system"
@@ -129,7 +150,7 @@ def record_event(
     change it describes. ``actor`` is a user, ``SYSTEM`` (a command or job) or an anonymous
     visitor (a failed login).
     """
-    if action.count(".") != 2:
+    if action.count(".") != 2 or clean_text(action) != action:
         raise ValueError(f"audit action must be <app>.<noun>.<past_verb>, got {action!r}")
     info = current_request_info()
     actor_id, actor_label = _actor_fields(actor)
@@ -149,14 +170,14 @@ def record_event(
             "created_at": created_at,
             "organ_id": organ_id,
             "actor_id": actor_id,
-            "actor_label": actor_label,
+            "actor_label": clean_text(actor_label)[:150],
             "action": action,
-            "object_type": object_type or "",
-            "object_id": object_id or "",
-            "object_repr": (object_repr or "")[:200],
+            "object_type": clean_text(object_type or ""),
+            "object_id": clean_text(object_id or ""),
+            "object_repr": clean_text(object_repr or "")[:200],
             "changes": canonical_json(changes),
-            "ip": info.ip,
-            "user_agent": info.user_agent[:400],
+            "ip": canonical_ip(info.ip),
+            "user_agent": clean_text(info.user_agent)[:400],
             "prev_hash": prev_hash,
         }
         event = AuditEvent(**fields, hash=compute_hash(**fields))
@@ -202,7 +223,7 @@ _TEXT_COLUMNS = {
         "object_id",
         "object_repr",
         "changes",
-        "COALESCE(host(ip), '')",
+        "ip",
         "user_agent",
         "prev_hash",
     ),
@@ -219,7 +240,7 @@ _TEXT_COLUMNS = {
         "object_id",
         "object_repr",
         "changes",
-        "COALESCE(ip, '')",
+        "ip",
         "user_agent",
         "prev_hash",
     ),

@@ -48,7 +48,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
     changes = models.TextField(_("变更内容"), default="{}")
-    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # Text in Python's canonical form (not PostgreSQL inet), so the hashed text is what is stored.
+    ip = models.CharField(_("IP 地址"), max_length=45, blank=True)
     user_agent = models.CharField(_("浏览器标识"), max_length=400, blank=True)
     prev_hash = models.CharField(_("前一条哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64, unique=True)

@@ -163,6 +163,10 @@ class WorkCalendar:
         """Return ``day`` if it is a working day, else the next one."""
         ordinal = self._check(day)
         index = bisect_left(self._working, ordinal)
+        if index >= len(self._working):
+            raise OutOfRange(
+                _("结果超出工作日历范围（至 %(last)d 年）。") % {"last": self.last_year}
+            )
         return dt.date.fromordinal(self._working[index])
 
     # Fast paths for clocks: ordinals in, ordinals out, no objects.

@@ -132,23 +132,29 @@ def compute_clock(
     cumulative = 0
     due: int | None = None
     used = 0
+    last_after, before_last = None, 0
     for after, through in segments:
         length = None if through is None else count(after, through)
         if due is None and (length is None or cumulative + length >= total):
             due = add(after, total - cumulative) if total > cumulative else after
         upto = today_ord if through is None else min(through, max(today_ord, after))
         used += count(after, upto) if upto > after else 0
+        last_after, before_last = after, cumulative
         if length is not None:
             cumulative += length
+    if due is None and stopped is not None and not paused and last_after is not None:
+        # Stopped before the deadline: keep the due date it had, to show it was met.
+        due = add(last_after, total - before_last)
     first = segments[0][0] if segments else events[0].on.toordinal()
-    last_ord = max(x for x in (due, stopped, today_ord) if x is not None)
+    horizon = stopped if stopped is not None else today_ord
+    last_ord = max(horizon, due) if due is not None else horizon
     provisional = calendar._span_provisional(first, last_ord) if segments else False
     if stopped is not None:
         state: ClockStateName = "stopped"
+    elif due is not None and today_ord > due:
+        state = "overdue"  # a pause after the deadline does not cure the delay
     elif paused:
         state = "paused"
-    elif due is not None and today_ord > due:
-        state = "overdue"
     else:
         state = "running"
     return ClockResult(
@@ -201,8 +207,12 @@ def explain_clock(
     for event in events:
         by_day.setdefault(event.on, []).append(event)
     first = events[0].on
-    ends = [d for d in (result.due_on, result.stopped_on) if d is not None]
-    last = max(ends) if ends else max(today, max(e.on for e in events))
+    if result.stopped_on is not None:
+        last = result.stopped_on
+    else:
+        last = max(today, max(e.on for e in events))
+        if result.due_on is not None:
+            last = max(last, result.due_on)
     number = 0
     counting = False
     pause_label = ""
@@ -236,11 +246,10 @@ def explain_clock(
                 counting, number = True, 0
             elif event.kind == "restart":
                 reason = (
-                    (reason + "；" if reason else "")
-                    + _("重新起算：%(note)s，自次日起重新计算") % {"note": note}
+                    _("重新起算：%(note)s，当日不计入，自次日起重新计算") % {"note": note}
                     + basis_text
                 )
-                counting, number, pause_label = True, 0, ""
+                counting, number, pause_label, counted = True, 0, "", False
             elif event.kind == "pause":
                 reason = (
                     (reason + "；" if reason else "")

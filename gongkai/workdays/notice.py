@@ -33,6 +33,8 @@ CN_DIGITS = {
     "十": 10,
 }
 
+# No single break in any notice since 2000 was longer than this (the longest: 9 days).
+MAX_BREAK_DAYS = 15
 _TITLE_YEAR = re.compile(r"关于\s*(\d{4})\s*年\s*部分节假日安排")
 _ITEM = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]\s*)?"
@@ -170,16 +172,34 @@ def _parse_item(raw: str, line: int, year: int) -> NoticeItem | None:
             raise NoticeError(_("无法识别放假日期"), line=line, text=raw)
         return None
     g = span.groupdict()
+    # 元旦 may begin in December of the year before (12月30日至1月1日); other dates without a
+    # year belong to the notice's year.
+    new_year_item = name.startswith("元旦")
+
+    def year_of(explicit: str | None, month: str | None) -> str:
+        if explicit:
+            return explicit
+        return str(year - 1 if new_year_item and month and int(month) == 12 else year)
+
     start = _make_date(
-        g["ay"], g["am"], g["ad"], default_year=year, default_month=None, line=line, raw=raw
+        year_of(g["ay"], g["am"]),
+        g["am"],
+        g["ad"],
+        default_year=year,
+        default_month=None,
+        line=line,
+        raw=raw,
     )
     _check_weekday(start, g["anote"], line=line, raw=raw)
     end = start
     if g["bd"]:
-        end_year = int(g["by"]) if g["by"] else start.year
         end_month = int(g["bm"]) if g["bm"] else start.month
-        if not g["by"] and g["bm"] and end_month < start.month:
-            end_year += 1  # 12月31日至1月1日
+        if g["by"]:
+            end_year = int(g["by"])
+        elif end_month < start.month:
+            end_year = start.year + 1  # 12月31日至1月1日
+        else:
+            end_year = start.year
         end = _make_date(
             str(end_year),
             str(end_month),
@@ -192,8 +212,10 @@ def _parse_item(raw: str, line: int, year: int) -> NoticeItem | None:
         _check_weekday(end, g["bnote"], line=line, raw=raw)
     if end < start:
         raise NoticeError(_("放假结束日期早于开始日期"), line=line, text=raw)
-    if not g["ay"] and start.year == year and start.month == 12 and name.startswith("元旦"):
-        start = start.replace(year=year - 1)  # 元旦 spanning the turn of the year
+    if (end - start).days + 1 > MAX_BREAK_DAYS:
+        raise NoticeError(
+            _("放假日期范围超过 %(n)d 天，请核对") % {"n": MAX_BREAK_DAYS}, line=line, text=raw
+        )
     if "与周末连休" in body:
         # The break runs into the adjacent weekend, which the notice counts as part of it.
         while (start - dt.timedelta(days=1)).weekday() >= 5:
@@ -216,7 +238,7 @@ def _parse_item(raw: str, line: int, year: int) -> NoticeItem | None:
         for single in _SINGLE.finditer(clause.group("list")):
             s = single.groupdict()
             day = _make_date(
-                s["sy"],
+                year_of(s["sy"], s["sm"] or (str(month) if month else None)),
                 s["sm"],
                 s["sd"],
                 default_year=year,

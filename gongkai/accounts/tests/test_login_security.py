@@ -189,3 +189,41 @@ def test_only_system_admins_reach_django_admin(world: Any, client: Client) -> No
     root.save(update_fields=["is_superuser", "is_staff"])
     client.force_login(root)
     assert client.get("/django-admin/").status_code == 200
+
+
+def test_a_code_is_accepted_once_even_by_parallel_requests(world: Any) -> None:
+    user = world.users[Role.REVIEWER]
+    totp = _enable_totp(user)
+    first = User.objects.get(pk=user.pk)
+    second = User.objects.get(pk=user.pk)  # loaded before either request claims the code
+    code = totp.now()
+    services.verify_second_factor(first, code=code)
+    from gongkai.accounts.errors import SecondFactorInvalid
+
+    with pytest.raises(SecondFactorInvalid):
+        services.verify_second_factor(second, code=code)
+
+
+def test_wrong_codes_count_towards_the_lock_out(world: Any, client: Client) -> None:
+    user = world.users[Role.REVIEWER]
+    _enable_totp(user)
+    _login(client, "u_reviewer", PASSWORD)
+    for _ in range(4):
+        page = client.post("/staff/login/totp/", {"code": "000000"})
+        assert "动态口令不正确" in page.content.decode()
+    page = client.post("/staff/login/totp/", {"code": "000000"})
+    assert "账户已被锁定" in page.content.decode()
+    assert User.objects.get(pk=user.pk).is_locked()
+
+
+def test_the_second_step_expires(world: Any, client: Client) -> None:
+    user = world.users[Role.REVIEWER]
+    totp = _enable_totp(user)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _login(client, "u_reviewer", PASSWORD)
+    with time_machine.travel(start + dt.timedelta(minutes=6), tick=False):
+        response = client.post("/staff/login/totp/", {"code": totp.now()})
+        assert response.status_code == 302
+        assert response["Location"] == "/staff/login/"
+        assert client.get("/staff/").status_code == 302

@@ -120,3 +120,24 @@ def test_non_admins_do_not_manage_users(world: Any, client: Client, role: str) -
     assert client.get("/staff/users/").status_code == 404
     target = world.users[Role.LEADER]
     assert client.post(f"/staff/users/{target.pk}/", {"action": "unlock"}).status_code == 404
+
+
+def test_organ_admin_cannot_disable_accounts_beyond_their_organ(world: Any, client: Client) -> None:
+    from gongkai.accounts import services
+    from gongkai.core.actors import SYSTEM
+
+    admin = world.users[Role.ADMIN]
+    root = services.create_user(actor=SYSTEM, organ=world.organ, username="root", password=PASSWORD)
+    root.is_superuser = True
+    root.save(update_fields=["is_superuser"])
+    finance_admin = services.create_user(
+        actor=SYSTEM, organ=world.other_organ, username="cz_admin", password=PASSWORD
+    )
+    services.grant_role(finance_admin, actor=SYSTEM, organ=world.other_organ, role=Role.ADMIN)
+    for target in (root, finance_admin):
+        services.grant_role(target, actor=admin, organ=world.organ, role=Role.LEADER)
+    _admin(client, world)
+    for target in (root, finance_admin):
+        client.post(f"/staff/users/{target.pk}/", {"action": "deactivate", "reason": "越权"})
+        target.refresh_from_db()
+        assert target.is_active, target.username

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象编号")),
                 ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="对象")),
                 ("changes", models.TextField(default="{}", verbose_name="变更内容")),
-                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP 地址")),
+                ("ip", models.CharField(blank=True, max_length=45, verbose_name="IP 地址")),
                 (
                     "user_agent",
                     models.CharField(blank=True, max_length=400, verbose_name="浏览器标识"),

@@ -188,3 +188,36 @@ def test_records_with_ip_and_unicode_verify() -> None:
     with request_info(RequestInfo(ip="192.168.1.20", user_agent="")):
         _events(1)
     assert verify_chain().ok
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("2001:DB8::1", "2001:db8::1"),
+        ("2001:db8:0:0:0:0:0:1", "2001:db8::1"),
+        ("::1.2.3.4", "::102:304"),
+        ("::2:3", "::2:3"),
+        ("fe80::1%eth0", "fe80::1"),
+        ("10.0.0.7", "10.0.0.7"),
+        ("not an address", ""),
+    ],
+)
+def test_ip_addresses_are_stored_as_hashed(given: str, stored: str) -> None:
+    from gongkai.core.context import RequestInfo, request_info
+
+    with request_info(RequestInfo(ip=given, user_agent="UA")):
+        (event,) = _events(1)
+    assert AuditEvent.objects.get(pk=event.pk).ip == stored
+    assert verify_chain().ok
+
+
+def test_control_characters_cannot_shift_text_between_fields() -> None:
+    from gongkai.core.context import RequestInfo, request_info
+
+    info = RequestInfo(ip="10.0.0.1", user_agent="evil\x1fagent\x00")
+    with request_info(info), transaction.atomic():
+        event = record_event("core.test.happened", actor=SYSTEM, object_repr="a\x1fb\nc")
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.user_agent == "evilagent"
+    assert stored.object_repr == "abc"
+    assert verify_chain().ok

@@ -166,3 +166,12 @@ def test_2013_rules_before_2025() -> None:
     assert len(holidays) == 11
     assert D(2024, 5, 2) not in holidays
     assert D(2024, 2, 9) not in holidays  # 除夕 was not a holiday before the 2024 revision
+
+
+def test_end_of_range_is_refused_not_crashed() -> None:
+    short = WorkCalendar(
+        holidays={}, makeup_days={}, loaded_years=[2028], first_year=2028, last_year=2028
+    )
+    assert short.working_day_on_or_after(D(2028, 12, 29)) == D(2028, 12, 29)
+    with pytest.raises(OutOfRange):
+        short.working_day_on_or_after(D(2028, 12, 30))

@@ -150,3 +150,33 @@ def test_local_rule_can_count_a_working_start_day() -> None:
     assert proof.days[0].counted
     assert proof.days[0].number == 1
     assert proof.days[-1].number == 2
+
+
+def test_restart_day_is_not_counted_in_the_proof() -> None:
+    events = [ev("start", D(2024, 3, 4)), ev("restart", D(2024, 3, 8), label="收到补正")]
+    proof = explain_clock(events, limit_days=2, calendar=CAL, today=D(2024, 3, 8))
+    by_day = {d.date: d for d in proof.days}
+    assert not by_day[D(2024, 3, 8)].counted
+    assert by_day[D(2024, 3, 11)].number == 1
+    assert proof.result.due_on == D(2024, 3, 12)
+
+
+def test_stopped_before_the_deadline_keeps_its_due_date() -> None:
+    result = run(
+        [ev("start", D(2024, 3, 4)), ev("stop", D(2024, 3, 5))], limit=3, today=D(2029, 6, 1)
+    )
+    assert result.due_on == D(2024, 3, 7)
+    assert not result.is_late
+    assert result.provisional is False  # viewed years later, it was decided in 2024
+
+
+def test_a_pause_after_the_deadline_does_not_hide_the_delay() -> None:
+    events = [ev("start", D(2024, 3, 4)), ev("pause", D(2024, 3, 20))]
+    result = run(events, limit=3, today=D(2024, 3, 25))
+    assert result.state == "overdue"
+    assert result.is_late
+    proof = explain_clock(
+        [ev("start", D(2024, 3, 4))], limit_days=3, calendar=CAL, today=D(2024, 3, 12)
+    )
+    assert proof.days[-1].date == D(2024, 3, 12)
+    assert proof.days[-1].number == proof.result.used_days == 6

@@ -10,6 +10,7 @@ from chinese_calendar import constants
 
 from gongkai.workdays.notice import NoticeError, parse_notice
 
+D = dt.date
 NOTICES = Path(__file__).parent / "notices"
 
 
@@ -87,3 +88,19 @@ def test_text_without_items_or_year_is_refused() -> None:
     assert parse_notice("一、元旦：1月1日（周四）放假1天。", year=2026).holidays == {
         dt.date(2026, 1, 1): "元旦"
     }
+
+
+def test_new_year_in_december_without_years() -> None:
+    notice = parse_notice(
+        "国务院办公厅关于2019年部分节假日安排的通知\n"
+        "一、元旦：12月30日至1月1日放假调休，共3天。12月29日（星期六）上班。\n"
+    )
+    assert sorted(notice.holidays) == [D(2018, 12, 30), D(2018, 12, 31), D(2019, 1, 1)]
+    assert list(notice.makeup_days) == [D(2018, 12, 29)]
+    joined = parse_notice("一、元旦：12月31日放假，与周末连休。", year=2024)
+    assert sorted(joined.holidays) == [D(2023, 12, 30), D(2023, 12, 31)]
+
+
+def test_implausibly_long_breaks_are_refused() -> None:
+    with pytest.raises(NoticeError, match="超过 15 天"):
+        parse_notice("一、春节：1月1日至2月28日放假，共59天。", year=2026)
