@@ -31,7 +31,6 @@ chromium:
 demo: install
 	$(BIN)/gongkai migrate --noinput
 	$(BIN)/gongkai load_demo --if-empty
-	@echo "工作台：http://127.0.0.1:8000/staff/   （按 Ctrl+C 停止）"
 	$(BIN)/gongkai serve
 
 lint: install

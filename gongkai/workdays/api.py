@@ -56,7 +56,7 @@ def add(request: HttpRequest, start: dt.date, n: int) -> AddOut:
             _("工作日数应在 1 到 %(max)d 之间。") % {"max": MAX_DAYS}, details={"field": "n"}
         )
     proof = explain_clock(
-        [ClockEventData("start", start, label="起算日")],
+        [ClockEventData("start", start, label="所填日期")],
         limit_days=n,
         calendar=get_calendar(),
         today=start,

@@ -110,7 +110,7 @@ def calculator_view(request: HttpRequest) -> HttpResponse:
         start, n = form.cleaned_data["start"], form.cleaned_data["n"]
         try:
             proof = explain_clock(
-                [ClockEventData("start", start, label=_("起算日"))],
+                [ClockEventData("start", start, label=_("所填日期"))],
                 limit_days=n,
                 calendar=get_calendar(),
                 today=start,

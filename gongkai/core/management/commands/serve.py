@@ -48,6 +48,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"工作台：http://{options['bind']}/staff/   门户：http://{options['bind']}/"
+            "   （按 Ctrl+C 停止）"
         )
 
         def stop(signum: int, frame: Any) -> None:
