@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.accounts",
     "gongkai.workdays",
+    "gongkai.workplan",
     "gongkai.portal",
 ]
 
@@ -162,6 +163,13 @@ else:
 
 # Count the day of receipt when it is a working day (RULES §1.3 ❓: off by default).
 GONGKAI_COUNT_START_DAY = env_bool("GONGKAI_COUNT_START_DAY", False)
+
+# Work plans: remind units this many working days before a reporting cycle closes.
+GONGKAI_REMINDER_WORKING_DAYS = env_int("GONGKAI_REMINDER_WORKING_DAYS", 3, minimum=0)
+EMAIL_BACKEND = env_str("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
+EMAIL_HOST = env_str("GONGKAI_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("GONGKAI_EMAIL_PORT", 25, minimum=1)
 
 GONGKAI_BIND = env_str("GONGKAI_BIND", "127.0.0.1:8000")
 

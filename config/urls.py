@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/", include("gongkai.accounts.urls")),
     path("staff/", include("gongkai.core.urls")),
     path("staff/workdays/", include("gongkai.workdays.urls")),
+    path("staff/plans/", include("gongkai.workplan.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),

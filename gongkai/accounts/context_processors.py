@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from gongkai.accounts.organs import current_organ
 from gongkai.accounts.permissions import Action, can
 from gongkai.accounts.selectors import list_memberships, list_organs_visible_to
+from gongkai.workplan.models import Notification
 
 
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:
@@ -23,21 +24,28 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
 
     items: list[tuple[str, str, bool]] = [
         (_("工作台"), "accounts:workspace", True),
+        (_("分工方案"), "workplan:plans", allowed(Action.VIEW)),
+        (_("督办看板"), "workplan:dashboard", allowed(Action.VIEW)),
+        (_("我的任务"), "workplan:mine", allowed(Action.ACT_FOR_UNIT)),
         (_("机关信息"), "accounts:organ", allowed(Action.MANAGE_ORGAN)),
         (_("单位管理"), "accounts:units", allowed(Action.VIEW)),
         (_("用户与角色"), "accounts:users", allowed(Action.MANAGE_USERS)),
         (_("工作日历"), "workdays:current", allowed(Action.VIEW)),
         (_("导入任务"), "core:import_jobs", allowed(Action.VIEW)),
         (_("审计日志"), "core:audit_log", allowed(Action.VIEW_AUDIT)),
+        (_("消息"), "workplan:notifications", True),
         (_("API 令牌"), "accounts:tokens", True),
         (_("账户安全"), "accounts:security", True),
     ]
     path = request.path
     nav = []
+    unread = Notification.objects.filter(user_id=user.pk or 0, read_at__isnull=True).count()
     for label, name, visible in items:
         if not visible:
             continue
         url = reverse(name)
+        if name == "workplan:notifications" and unread:
+            label = f"{label}（{unread}）"
         nav.append(
             {
                 "label": label,

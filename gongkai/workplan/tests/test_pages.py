@@ -1,0 +1,275 @@
+"""The tracker's pages: import with preview and mapping, reports with evidence, review,
+dashboard, exports, editing, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from gongkai.accounts.models import UnitAlias, User
+from gongkai.core.demo import DemoContext, run_demo_loaders
+from gongkai.core.models import AuditEvent
+from gongkai.workplan import services
+from gongkai.workplan.models import Notification, Plan, ProgressReport, Task
+from gongkai.workplan.tests import builders
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> DemoContext:
+    context = DemoContext(stdout=io.StringIO())
+    run_demo_loaders(context)
+    return context
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_upload_preview_map_and_confirm(demo: DemoContext) -> None:
+    client = _client("coordinator")
+    data = builders.as_docx(builders.reference())
+    upload = SimpleUploadedFile("2019分工方案.docx", data)
+    response = client.post("/staff/plans/import/", {"file": upload})
+    assert response.status_code == 302
+    preview = client.get(response["Location"]).content.decode()
+    assert "中司办〔2019〕20号" in preview
+    assert "9 个类别，32 项任务" in preview
+    assert "公职所配合做好本局相关工作" in preview
+    saved = client.post(response["Location"], {"cycle_kind": "monthly"})
+    assert saved.status_code == 302
+    plan = Plan.objects.latest("pk")
+    assert Plan.objects.count() == 2
+    assert plan.cycles.count() == 5  # August to December
+    assert plan.tasks.count() == 32
+    page = client.get(saved["Location"]).content.decode()
+    assert "导出进展汇总表" in page
+
+
+def test_unknown_names_are_mapped_on_the_preview(demo: DemoContext) -> None:
+    client = _client("coordinator")
+    text = "序号\t工作任务\t具体要求\t牵头单位\n1\t一、公开\t更新指南\t局办公室、档案科\n"
+    response = client.post("/staff/plans/import/", {"text": text})
+    preview_url = response["Location"]
+    page = client.get(preview_url).content.decode()
+    assert "档案科" in page
+    refused = client.post(preview_url, {"cycle_kind": "quarterly"})
+    assert refused.status_code == 400
+    assert "这个字段是必填项" in refused.content.decode() or "必填" in refused.content.decode()
+    office = demo.organ.units.get(name="办公室")
+    done = client.post(preview_url, {"cycle_kind": "quarterly", "map_0": f"unit:{office.pk}"})
+    assert done.status_code == 302
+    assert UnitAlias.objects.filter(alias="档案科", unit=office).exists()
+
+
+def test_report_with_evidence_review_and_dashboard(
+    demo: DemoContext, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    plan = Plan.objects.get()
+    task = plan.tasks.get(seq=4)  # 律师工作管理科 leads: the demo editor's unit
+    editor = _client("editor")
+    mine = editor.get("/staff/plans/mine/").content.decode()
+    assert task.requirement[:20] in mine
+    cycle = plan.cycles.first()
+    assert cycle is not None
+    evidence = SimpleUploadedFile("截图.pdf", b"%PDF-1.4\n%%EOF\n")
+    response = editor.post(
+        f"/staff/plans/tasks/{task.pk}/",
+        {
+            "form": "report",
+            "unit": str(demo.organ.units.get(name="律师工作管理科").pk),
+            "cycle": cycle.pk,
+            "status": "done",
+            "text": "已在信用中山公布处罚信息 12 条。",
+            "urls": "https://www.example.gov.cn/xyzs/1",
+            "attachments": [evidence],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = ProgressReport.objects.get()
+    assert report.evidence.count() == 2
+    assert Notification.objects.filter(user__username="coordinator").exists()
+    board_before = _client("coordinator").get("/staff/plans/dashboard/").content.decode()
+    assert "已完成 0 / 32 项" in board_before
+    coordinator = _client("coordinator")
+    coordinator.post(
+        f"/staff/plans/tasks/{task.pk}/action/", {"action": "accept", "report": report.pk}
+    )
+    report.refresh_from_db()
+    assert report.review_status == "accepted"
+    board = coordinator.get("/staff/plans/dashboard/").content.decode()
+    assert "已完成 1 / 32 项" in board
+    other = plan.tasks.get(seq=3)
+    denied = editor.post(
+        f"/staff/plans/tasks/{other.pk}/",
+        {"form": "report", "unit": "1", "cycle": cycle.pk, "status": "done", "text": "x"},
+    )
+    assert "报送进展" not in denied.content.decode()
+    assert ProgressReport.objects.count() == 1
+
+
+def test_returned_report_needs_a_comment_and_tells_the_unit(demo: DemoContext) -> None:
+    plan = Plan.objects.get()
+    task = plan.tasks.get(seq=4)
+    unit = demo.organ.units.get(name="律师工作管理科")
+    report = services.submit_report(
+        task,
+        actor=demo.users["editor"],
+        unit=unit,
+        cycle=plan.cycles.first(),
+        status="in_progress",
+        text="推进中",
+    )
+    coordinator = _client("coordinator")
+    coordinator.post(
+        f"/staff/plans/tasks/{task.pk}/action/", {"action": "return", "report": report.pk}
+    )
+    report.refresh_from_db()
+    assert report.review_status == "submitted"
+    coordinator.post(
+        f"/staff/plans/tasks/{task.pk}/action/",
+        {"action": "return", "report": report.pk, "comment": "请补充佐证材料"},
+    )
+    report.refresh_from_db()
+    assert report.review_status == "returned"
+    notice = Notification.objects.get(user__username="editor", kind="report_returned")
+    assert "请补充佐证材料" in notice.message
+
+
+def test_group_assignments_let_member_units_report(demo: DemoContext) -> None:
+    plan = Plan.objects.get()
+    task = plan.tasks.get(seq=8)  # 业务科室 leads
+    unit = demo.organ.units.get(name="律师工作管理科")
+    report = services.submit_report(
+        task,
+        actor=demo.users["editor"],
+        unit=unit,
+        cycle=plan.cycles.first(),
+        status="in_progress",
+        text="已起草解读材料",
+    )
+    assert report.assignment.group is not None
+    assert report.assignment.group.name == "业务科室"
+
+
+def test_exports_open_as_office_files(demo: DemoContext) -> None:
+    import docx
+    import openpyxl
+
+    plan = Plan.objects.get()
+    client = _client("leader")
+    xlsx = client.get(f"/staff/plans/{plan.pk}/export/progress.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    assert [c.value for c in sheet[2]] == [
+        "序号",
+        "工作任务",
+        "具体要求",
+        "牵头单位",
+        "进展情况",
+        "状态",
+    ]
+    assert sheet.max_row == 2 + 32
+    document = docx.Document(
+        io.BytesIO(client.get(f"/staff/plans/{plan.pk}/export/progress.docx").content)
+    )
+    assert len(document.tables[0].rows) == 33
+    assert document.tables[0].cell(1, 1).text == "深化政务公开"
+    plan_sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/staff/plans/{plan.pk}/export/plan.xlsx").content)
+    ).active
+    assert plan_sheet is not None
+    assert plan_sheet.cell(30, 6).value == "中山市公职律师事务所"
+
+
+def test_editing_split_merge_move_withdraw_and_copy(demo: DemoContext) -> None:
+    plan = Plan.objects.get()
+    coordinator = demo.users["coordinator"]
+    first, second = plan.tasks.get(seq=30), plan.tasks.get(seq=31)
+    merged = services.merge_tasks([first, second], actor=coordinator)
+    second.refresh_from_db()
+    assert second.withdrawn_reason == "已合并至任务 30"
+    assert "主要负责人" in merged.requirement
+    parts = services.split_task(
+        plan.tasks.get(seq=32),
+        actor=coordinator,
+        parts=["对局门户网站实施全面改版", "做好日常监测和绩效评估"],
+    )
+    assert [t.seq for t in parts] == [33, 34]
+    assert parts[0].assignments.get().unit.name == "办公室"
+    task = plan.tasks.get(seq=5)
+    services.update_task(task, actor=coordinator, deadline_text="年底前")
+    assert task.due_on == dt.date(2019, 12, 31)
+    before = [t.seq for t in plan.tasks.order_by("sort_order")][:3]
+    services.move_task(plan.tasks.get(seq=2), actor=coordinator, up=True)
+    after = [t.seq for t in plan.tasks.order_by("sort_order")][:3]
+    assert before == [1, 2, 3]
+    assert after == [2, 1, 3]
+    copy = services.copy_plan_to_year(plan, actor=coordinator, year=2020)
+    assert copy.title == "中山市司法局 2020 年政务公开工作要点分工方案"
+    assert copy.tasks.count() == plan.tasks.active().count()
+    assert copy.tasks.get(seq=5).due_on == dt.date(2020, 12, 31)
+    assert not ProgressReport.objects.filter(task__plan=copy).exists()
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "workplan.task.updated",
+        "workplan.task.withdrawn",
+        "workplan.task.moved",
+        "workplan.plan.copied",
+    } <= actions
+
+
+def test_reminders_then_escalation(demo: DemoContext) -> None:
+    from gongkai.core.actors import SYSTEM
+
+    demo.users["editor"].email = "wf@example.gov.cn"
+    demo.users["editor"].save(update_fields=["email"])
+    plan = Plan.objects.get()
+    cycle = plan.cycles.get(seq=1)  # closes 2019-09-30
+    counts = services.send_reminders(today=dt.date(2019, 9, 20), actor=SYSTEM)
+    assert counts["reminders"] == 0
+    counts = services.send_reminders(today=dt.date(2019, 9, 26), actor=SYSTEM)
+    assert counts["reminders"] > 0
+    assert Notification.objects.filter(user=demo.users["editor"], kind="reminder").exists()
+    assert any("wf@example.gov.cn" in m.to for m in mail.outbox)
+    again = services.send_reminders(today=dt.date(2019, 9, 27), actor=SYSTEM)
+    assert again["reminders"] == 0  # told once
+    escalated = services.send_reminders(today=cycle.closes_on + dt.timedelta(days=1), actor=SYSTEM)
+    assert escalated["escalations"] > 0
+    assert Notification.objects.filter(user=demo.users["leader"], kind="escalation").exists()
+    page = _client("leader").get("/staff/plans/notifications/").content.decode()
+    assert "未按时报送" in page
+
+
+def test_dashboard_query_count_does_not_grow(demo: DemoContext) -> None:
+    client = _client("coordinator")
+    client.get("/staff/plans/dashboard/")
+    with CaptureQueriesContext(connection) as one_plan:
+        client.get("/staff/plans/dashboard/")
+    plan = Plan.objects.get()
+    services.copy_plan_to_year(plan, actor=demo.users["coordinator"], year=2020)
+    with CaptureQueriesContext(connection) as two_plans:
+        page = client.get("/staff/plans/dashboard/").content.decode()
+    assert "已完成 0 / 64 项" in page
+    assert len(two_plans) == len(one_plan)
+
+
+def test_overdue_is_derived_from_the_due_date(demo: DemoContext) -> None:
+    plan = Plan.objects.get()
+    task = plan.tasks.get(seq=6)
+    services.update_task(task, actor=demo.users["coordinator"], deadline_text="2019年9月30日前")
+    page = _client("coordinator").get("/staff/plans/dashboard/").content.decode()
+    assert "逾期 1 项" in page
+    assert Task.objects.filter(pk=task.pk, due_on=dt.date(2019, 9, 30)).exists()
