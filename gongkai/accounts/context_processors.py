@@ -46,14 +46,11 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         url = reverse(name)
         if name == "workplan:notifications" and unread:
             label = f"{label}（{unread}）"
-        nav.append(
-            {
-                "label": label,
-                "url": url,
-                "active": path == url
-                or (url != reverse("accounts:workspace") and path.startswith(url)),
-            }
-        )
+        nav.append({"label": label, "url": url, "active": False})
+    # The current module is the item whose address is the longest prefix of the path.
+    matches = [item for item in nav if path.startswith(str(item["url"]))]
+    if matches:
+        max(matches, key=lambda item: len(str(item["url"])))["active"] = True
     if getattr(user, "is_superuser", False):
         nav.append({"label": _("系统管理"), "url": reverse("admin:index"), "active": False})
     return nav

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,21 +63,31 @@ class TaskRow:
         return str(ReportStatus(self.status).label)
 
 
-def task_status(assignments: list[TaskUnit], *, accepted: bool = True) -> str:
-    """Combine the lead units' statuses into the task's status.
-
-    By default only what the coordinator accepted counts; ``accepted=False`` uses the latest
-    reports as submitted.
-    """
-    statuses = [
-        a.accepted_status if accepted else a.status for a in assignments if a.role == UnitRole.LEAD
-    ] or [ReportStatus.NOT_STARTED]
+def combine_statuses(statuses: list[str]) -> str:
+    """Combine lead units' statuses: done when all are done, else the most worrying one."""
+    if not statuses:
+        return ReportStatus.NOT_STARTED
     if all(s == DONE for s in statuses):
         return DONE
     for worst in (ReportStatus.CANNOT, ReportStatus.BEHIND, ReportStatus.IN_PROGRESS):
         if worst in statuses:
             return worst
     return ReportStatus.IN_PROGRESS if DONE in statuses else ReportStatus.NOT_STARTED
+
+
+def task_status(assignments: list[TaskUnit], *, accepted: bool = True) -> str:
+    """Combine the lead units' statuses into the task's status.
+
+    By default only what the coordinator accepted counts; ``accepted=False`` uses the latest
+    reports as submitted.
+    """
+    return combine_statuses(
+        [
+            a.accepted_status if accepted else a.status
+            for a in assignments
+            if a.role == UnitRole.LEAD
+        ]
+    )
 
 
 def is_overdue(task: Task, status: str, *, today: dt.date) -> bool:
@@ -159,6 +168,16 @@ class Completion:
         return self.done * 100 // self.total if self.total else 0
 
 
+@dataclass(frozen=True)
+class OverdueItem:
+    task_id: int
+    seq: int
+    requirement: str
+    plan_title: str
+    due_on: dt.date
+    leads: list[str]
+
+
 @dataclass
 class Dashboard:
     plans: list[Plan]
@@ -166,9 +185,13 @@ class Dashboard:
     by_unit: list[Completion] = field(default_factory=list)
     heat: list[tuple[str, list[Completion | None]]] = field(default_factory=list)
     heat_columns: list[str] = field(default_factory=list)
-    overdue: list[TaskRow] = field(default_factory=list)
+    overdue: list[OverdueItem] = field(default_factory=list)
+    overdue_total: int = 0
     totals: Completion = field(default_factory=lambda: Completion("全部"))
     status_counts: dict[str, int] = field(default_factory=dict)
+
+
+OVERDUE_SHOWN = 100
 
 
 def get_dashboard(
@@ -177,53 +200,72 @@ def get_dashboard(
     """Completion by category and unit, a unit × category heat map and the overdue list.
 
     A fixed number of queries whatever the number of plans, tasks, units or reports: the
-    lead units' latest statuses are kept on ``TaskUnit`` by the report services.
+    lead units' accepted statuses are kept on ``TaskUnit`` by the report services, and the
+    figures are computed from plain rows, not model instances.
     """
     plans = list_plans(user, organ=organ, year=year, include_supervised=True)
     if plan_id:
         plans = plans.filter(pk=plan_id)
     plan_list = list(plans)
-    assignments = (
-        TaskUnit.objects.filter(task__plan__in=plan_list, task__withdrawn_at__isnull=True)
-        .select_related("task__category", "task__plan", "unit", "group")
+    rows = (
+        TaskUnit.objects.filter(
+            task__plan__in=plan_list, task__withdrawn_at__isnull=True, role=UnitRole.LEAD
+        )
+        .values_list(
+            "task_id",
+            "accepted_status",
+            "unit__name",
+            "group__name",
+            "task__category__title",
+            "task__due_on",
+            "task__deadline_kind",
+        )
         .order_by("task__plan_id", "task__sort_order", "task__seq")
     )
-    by_task: dict[int, list[TaskUnit]] = defaultdict(list)
-    tasks: dict[int, Task] = {}
-    for assignment in assignments:
-        by_task[assignment.task_id].append(assignment)
-        tasks[assignment.task_id] = assignment.task
     board = Dashboard(plans=plan_list)
     categories: dict[str, Completion] = {}
     units: dict[str, Completion] = {}
     heat: dict[tuple[str, str], Completion] = {}
-    for task_id, task_assignments in by_task.items():
-        task = tasks[task_id]
-        status = task_status(task_assignments)
-        overdue = is_overdue(task, status, today=today)
+    tasks: dict[int, list[Any]] = {}
+    for task_id, status, unit_name, group_name, category, due_on, kind in rows:
+        entry = tasks.setdefault(task_id, [category or "（未分类）", due_on, kind, []])
+        entry[3].append((unit_name or group_name or "", status))
+    overdue_ids: list[int] = []
+    for task_id, (category, due_on, kind, leads) in tasks.items():
+        status = combine_statuses([s for _n, s in leads])
+        overdue = (
+            kind == DeadlineKind.DATE and due_on is not None and due_on < today and (status != DONE)
+        )
         board.status_counts[status] = board.status_counts.get(status, 0) + 1
-        category = task.category.title if task.category else "（未分类）"
         for bucket in (board.totals, categories.setdefault(category, Completion(category))):
             bucket.total += 1
             bucket.done += status == DONE
             bucket.overdue += overdue
-        for assignment in task_assignments:
-            if assignment.role != UnitRole.LEAD:
-                continue
-            name = assignment.label
+        for name, unit_status in leads:
             for bucket in (
                 units.setdefault(name, Completion(name)),
                 heat.setdefault((name, category), Completion(name)),
             ):
                 bucket.total += 1
-                bucket.done += assignment.accepted_status == DONE
+                bucket.done += unit_status == DONE
                 bucket.overdue += overdue
         if overdue:
-            board.overdue.append(
-                TaskRow(
-                    task, [a for a in task_assignments if a.role == UnitRole.LEAD], [], status, True
-                )
-            )
+            overdue_ids.append(task_id)
+    board.overdue_total = len(overdue_ids)
+    shown = overdue_ids[:OVERDUE_SHOWN]
+    details = {t.pk: t for t in Task.objects.filter(pk__in=shown).select_related("plan")}
+    board.overdue = [
+        OverdueItem(
+            task_id,
+            details[task_id].seq,
+            details[task_id].requirement,
+            details[task_id].plan.title,
+            tasks[task_id][1],
+            [n for n, _s in tasks[task_id][3]],
+        )
+        for task_id in shown
+        if task_id in details
+    ]
     board.by_category = list(categories.values())
     board.by_unit = sorted(units.values(), key=lambda c: (-c.overdue, c.percent, c.label))
     board.heat_columns = list(categories)

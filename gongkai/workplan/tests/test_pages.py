@@ -273,3 +273,22 @@ def test_overdue_is_derived_from_the_due_date(demo: DemoContext) -> None:
     page = _client("coordinator").get("/staff/plans/dashboard/").content.decode()
     assert "逾期 1 项" in page
     assert Task.objects.filter(pk=task.pk, due_on=dt.date(2019, 9, 30)).exists()
+
+
+def test_send_reminders_command_and_indicator_on_the_task_page(demo: DemoContext) -> None:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("send_reminders", "--date", "2019-09-26", stdout=out)
+    assert "提醒" in out.getvalue()
+    assert Notification.objects.filter(kind="reminder").exists()
+    plan = Plan.objects.get()
+    task = plan.tasks.get(seq=4)
+    coordinator = _client("coordinator")
+    coordinator.post(
+        f"/staff/plans/tasks/{task.pk}/action/",
+        {"action": "indicator", "key": "workplan.on_time_reporting"},
+    )
+    page = coordinator.get(f"/staff/plans/tasks/{task.pk}/").content.decode()
+    assert "按时报送率" in page
+    assert "0 / 2 次按时报送" in page
