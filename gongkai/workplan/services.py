@@ -667,3 +667,60 @@ def mark_notifications_read(user: User, *, ids: Sequence[int] | None = None) -> 
 
 def can_review(user: Any, plan: Plan) -> bool:
     return can(user, Action.COORDINATE, organ=plan.organ)
+
+
+@transaction.atomic
+def set_cycles(
+    plan: Plan, *, actor: Any, kind: str, custom: Sequence[tuple[str, dt.date, dt.date]] = ()
+) -> list[Cycle]:
+    """Replace the plan's reporting cycles: monthly, quarterly, or custom (name, start, close).
+
+    Cycles that already have reports are kept; only the others are replaced.
+    """
+    from gongkai.workplan.choices import CycleKind
+    from gongkai.workplan.importing import default_cycles
+
+    require(actor, Action.COORDINATE, organ=plan.organ)
+    if kind not in CycleKind.values:
+        raise InvalidInput(_("报送周期类型无效。"), details={"field": "kind"})
+    if kind == CycleKind.CUSTOM:
+        if not custom:
+            raise InvalidInput(_("请至少填写一个自定义周期。"), details={"field": "custom"})
+        for title, start, close in custom:
+            if close < start:
+                raise InvalidInput(
+                    _("周期“%(t)s”的截止日期早于开始日期。") % {"t": title},
+                    details={"field": "custom"},
+                )
+        specs = [(title, start, close) for title, start, close in custom]
+    else:
+        specs = [
+            (s.title, s.starts_on, s.closes_on)
+            for s in default_cycles(kind, year=plan.year, start=plan.issued_on)
+        ]
+    kept = list(plan.cycles.filter(reports__isnull=False).distinct())
+    plan.cycles.exclude(pk__in=[c.pk for c in kept]).delete()
+    next_seq = max((c.seq for c in kept), default=0) + 1
+    created = []
+    for offset, (title, start, close) in enumerate(
+        [s for s in specs if not any(c.starts_on == s[1] and c.closes_on == s[2] for c in kept)]
+    ):
+        created.append(
+            Cycle.objects.create(
+                plan=plan, seq=next_seq + offset, title=title[:50], starts_on=start, closes_on=close
+            )
+        )
+    plan.cycle_kind = kind
+    plan.save(update_fields=["cycle_kind"])
+    record_event(
+        "workplan.cycles.changed",
+        actor=actor,
+        obj=plan,
+        organ_id=plan.organ_id,
+        changes={
+            "kind": kind,
+            "cycles": [[t, s, c] for t, s, c in specs],
+            "kept": [c.pk for c in kept],
+        },
+    )
+    return kept + created

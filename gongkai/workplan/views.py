@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +18,7 @@ from gongkai.accounts.models import Organ
 from gongkai.accounts.organs import current_organ
 from gongkai.accounts.permissions import Action, can
 from gongkai.core import services as core_services
-from gongkai.core.errors import DomainError
+from gongkai.core.errors import DomainError, InvalidInput
 from gongkai.core.models import ImportJob
 from gongkai.core.selectors import get_import_job
 from gongkai.core.time import today_local
@@ -235,11 +237,55 @@ def plan_action_view(request: HttpRequest, pk: int) -> HttpResponse:
             parent = get_plan(request.user, int(parent_id)) if parent_id.isdigit() else None
             services.link_plan(plan, actor=request.user, parent=parent)
             messages.success(request, _("已更新所落实的上级方案。"))
+        elif action == "merge":
+            seqs = [
+                int(s) for s in re.split(r"[，,、\s]+", request.POST.get("seqs", "")) if s.isdigit()
+            ]
+            by_seq = {t.seq: t for t in plan.tasks.active().filter(seq__in=seqs)}
+            if len(by_seq) != len(set(seqs)):
+                raise InvalidInput(
+                    _("找不到序号为 %(s)s 的有效任务。")
+                    % {"s": "、".join(str(s) for s in seqs if s not in by_seq)}
+                )
+            merged = services.merge_tasks([by_seq[s] for s in seqs], actor=request.user)
+            messages.success(request, _("已合并至任务 %(seq)d。") % {"seq": merged.seq})
+        elif action == "cycles":
+            custom = _parse_custom_cycles(request.POST.get("custom", ""))
+            services.set_cycles(
+                plan, actor=request.user, kind=request.POST.get("kind", ""), custom=custom
+            )
+            messages.success(request, _("报送周期已更新。"))
         else:
             raise Http404
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("workplan:plan", pk=plan.pk)
+
+
+def _parse_custom_cycles(text: str) -> list[tuple[str, dt.date, dt.date]]:
+    """Read lines ``名称,开始日期,截止日期`` (dates YYYY-MM-DD)."""
+    cycles = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in re.split(r"[，,\t]", line)]
+        try:
+            title, start, close = (
+                parts[0],
+                dt.date.fromisoformat(parts[1]),
+                dt.date.fromisoformat(parts[2]),
+            )
+        except (IndexError, ValueError):
+            raise InvalidInput(
+                _(
+                    "第 %(n)d 行格式应为：名称,开始日期,截止日期（如 第一次,2026-01-01,"
+                    "2026-03-31）。"
+                )
+                % {"n": number},
+                details={"field": "custom"},
+            ) from None
+        cycles.append((title, start, close))
+    return cycles
 
 
 @login_required

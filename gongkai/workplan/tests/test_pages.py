@@ -292,3 +292,26 @@ def test_send_reminders_command_and_indicator_on_the_task_page(demo: DemoContext
     page = coordinator.get(f"/staff/plans/tasks/{task.pk}/").content.decode()
     assert "按时报送率" in page
     assert "0 / 2 次按时报送" in page
+
+
+def test_merge_from_the_plan_page_and_custom_cycles(demo: DemoContext) -> None:
+    plan = Plan.objects.get()
+    client = _client("coordinator")
+    client.post(f"/staff/plans/{plan.pk}/action/", {"action": "merge", "seqs": "25,26"})
+    assert plan.tasks.get(seq=26).withdrawn_reason == "已合并至任务 25"
+    response = client.post(
+        f"/staff/plans/{plan.pk}/action/",
+        {
+            "action": "cycles",
+            "kind": "custom",
+            "custom": "年中,2019-08-15,2019-10-31\n年终,2019-11-01,2019-12-31",
+        },
+    )
+    assert response.status_code == 302
+    assert list(plan.cycles.values_list("title", flat=True)) == ["年中", "年终"]
+    bad = client.post(
+        f"/staff/plans/{plan.pk}/action/",
+        {"action": "cycles", "kind": "custom", "custom": "年中,2019/08/15"},
+        follow=True,
+    )
+    assert "第 1 行格式应为" in bad.content.decode()
