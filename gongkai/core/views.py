@@ -148,8 +148,14 @@ def import_job_status_view(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
+# Uploads that are public by nature; everything else is served by permission-checking views.
+PUBLIC_MEDIA_PREFIXES = ("organ-logos/",)
+
+
 def media_view(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
-    """Serve an uploaded file in embedded mode (nginx serves /media/ in production)."""
+    """Serve a public upload in embedded mode (nginx serves /media/organ-logos/ in production)."""
     from django.conf import settings
 
+    if not path.startswith(PUBLIC_MEDIA_PREFIXES):
+        raise Http404
     return serve(request, path, document_root=str(settings.MEDIA_ROOT))

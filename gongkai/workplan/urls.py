@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/export/<str:kind>", views.export_view, name="export"),
     path("tasks/<int:pk>/", views.task_view, name="task"),
     path("tasks/<int:pk>/action/", views.task_action_view, name="task_action"),
+    path("evidence/<int:pk>/", views.evidence_view, name="evidence"),
 ]

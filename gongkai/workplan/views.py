@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,7 +35,7 @@ from gongkai.workplan.forms import (
     parse_target,
 )
 from gongkai.workplan.importing import import_plan, resolve_names
-from gongkai.workplan.models import Notification, ProgressReport, TaskIndicator
+from gongkai.workplan.models import Evidence, Notification, ProgressReport, TaskIndicator
 from gongkai.workplan.parsing.plan import ParsedPlan, parse_plan
 from gongkai.workplan.parsing.sources import blocks_text, read_blocks
 from gongkai.workplan.selectors import (
@@ -518,3 +518,16 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
         return redirect("workplan:notifications")
     notices = Notification.objects.filter(user=user)[:200]
     return render(request, "workplan/notifications.html", {"notices": notices})
+
+
+@login_required
+def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
+    """Download an evidence attachment, for staff who may see the task's organ."""
+    evidence = get_object_or_404(Evidence.objects.select_related("report__task"), pk=pk)
+    if not evidence.file or get_task(request.user, evidence.report.task_id) is None:
+        raise Http404
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name or "evidence",
+    )

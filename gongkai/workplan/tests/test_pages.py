@@ -315,3 +315,28 @@ def test_merge_from_the_plan_page_and_custom_cycles(demo: DemoContext) -> None:
         follow=True,
     )
     assert "第 1 行格式应为" in bad.content.decode()
+
+
+def test_evidence_files_need_a_login_and_the_right_organ(
+    demo: DemoContext, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    plan = Plan.objects.get()
+    task = plan.tasks.get(seq=4)
+    unit = demo.organ.units.get(name="律师工作管理科")
+    report = services.submit_report(
+        task,
+        actor=demo.users["editor"],
+        unit=unit,
+        cycle=plan.cycles.first(),
+        status="done",
+        text="完成",
+        files=[SimpleUploadedFile("内部材料.pdf", b"%PDF-1.4\n%%EOF\n")],
+    )
+    evidence = report.evidence.get()
+    url = f"/staff/plans/evidence/{evidence.pk}/"
+    assert Client().get(url).status_code == 302  # to the login page
+    response = _client("leader").get(url)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert Client().get(f"/media/{evidence.file.name}").status_code == 404
