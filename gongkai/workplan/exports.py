@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
+from gongkai.workplan.choices import ReviewStatus
 from gongkai.workplan.models import Plan, ProgressReport
 from gongkai.workplan.selectors import TaskRow
 
@@ -15,11 +16,12 @@ PLAN_HEADER = ("序号", "类别", "工作任务", "具体要求", "牵头单位
 
 
 def _progress_text(row: TaskRow) -> str:
-    latest: dict[int, ProgressReport] = {}
+    """Each unit's newest accepted report: what the coordinator stands behind."""
+    latest: dict[tuple[int, int], ProgressReport] = {}
     for report in row.task.reports.all():  # newest first
-        latest.setdefault(report.assignment_id, report)
-    parts = [f"{r.unit.name}：{r.text}" for r in latest.values() if r.review_status != "returned"]
-    return "\n".join(parts)
+        if report.review_status == ReviewStatus.ACCEPTED:
+            latest.setdefault((report.assignment_id, report.unit_id), report)
+    return "\n".join(f"{r.unit.name}：{r.text}" for r in latest.values())
 
 
 def summary_rows(rows: Sequence[TaskRow]) -> list[list[str]]:

@@ -48,6 +48,40 @@ def assignment_for(task: Task, unit: Unit) -> TaskUnit | None:
     return None
 
 
+def refresh_assignment(assignment: TaskUnit) -> TaskUnit:
+    """Recompute an assignment's statuses from its reports.
+
+    For a unit group (业务科室 …) every member unit reports for itself: the group counts as done
+    only when each member's latest accepted report says so, and as reported only when each
+    member has reported.
+    """
+    from gongkai.workplan.selectors import combine_statuses
+
+    reports = list(assignment.reports.order_by("-submitted_at", "-pk"))
+    if assignment.group is not None:
+        members = [u.pk for u in assignment.group.resolve()]
+    else:
+        members = [assignment.unit_id] if assignment.unit_id else []
+    latest: dict[int, ProgressReport] = {}
+    accepted: dict[int, ProgressReport] = {}
+    for report in reports:
+        latest.setdefault(report.unit_id, report)
+        if report.review_status == ReviewStatus.ACCEPTED:
+            accepted.setdefault(report.unit_id, report)
+    not_started = ReportStatus.NOT_STARTED
+    assignment.status = combine_statuses(
+        [latest[m].status if m in latest else not_started for m in members]
+    )
+    assignment.accepted_status = combine_statuses(
+        [accepted[m].status if m in accepted else not_started for m in members]
+    )
+    newest = reports[0] if reports else None
+    assignment.review_status = newest.review_status if newest else ""
+    assignment.reported_at = newest.submitted_at if newest else None
+    assignment.save(update_fields=["status", "accepted_status", "review_status", "reported_at"])
+    return assignment
+
+
 def _notify(
     users: Sequence[User],
     *,
@@ -147,10 +181,7 @@ def submit_report(
         evidence._detected_extension = detected.extension  # type: ignore[attr-defined]
         evidence.file.save(upload.name or "evidence", upload, save=False)
         evidence.save()
-    assignment.status = status
-    assignment.review_status = ReviewStatus.SUBMITTED
-    assignment.reported_at = timezone.now()
-    assignment.save(update_fields=["status", "review_status", "reported_at"])
+    refresh_assignment(assignment)
     record_event(
         "workplan.report.submitted",
         actor=actor,
@@ -192,22 +223,7 @@ def review_report(
     report.reviewed_at = timezone.now()
     report.review_comment = comment.strip()[:500]
     report.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_comment"])
-    assignment = report.assignment
-    fields = []
-    latest = assignment.reports.order_by("-submitted_at", "-pk").first()
-    if latest is not None and latest.pk == report.pk:
-        assignment.review_status = report.review_status
-        fields.append("review_status")
-    newest_accepted = (
-        assignment.reports.filter(review_status=ReviewStatus.ACCEPTED)
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
-    if accept and newest_accepted is not None and newest_accepted.pk == report.pk:
-        assignment.accepted_status = report.status
-        fields.append("accepted_status")
-    if fields:
-        assignment.save(update_fields=fields)
+    refresh_assignment(report.assignment)
     record_event(
         "workplan.report.accepted" if accept else "workplan.report.returned",
         actor=actor,
@@ -340,6 +356,7 @@ def add_task(
     title: str = "",
     deadline_text: str = "",
     lead: Sequence[Unit | UnitGroup] = (),
+    co: Sequence[Unit | UnitGroup] = (),
 ) -> Task:
     """Add a task at the end of the plan (or of its category)."""
     require(actor, Action.COORDINATE, organ=plan.organ)
@@ -357,7 +374,7 @@ def add_task(
     _apply_deadline(task, deadline_text)
     task.save()
     if lead:
-        set_task_units(task, actor=actor, lead=lead)
+        set_task_units(task, actor=actor, lead=lead, co=co)
     record_event(
         "workplan.task.added",
         actor=actor,
@@ -445,8 +462,14 @@ def split_task(task: Task, *, actor: Any, parts: Sequence[str]) -> list[Task]:
 @transaction.atomic
 def merge_tasks(tasks: Sequence[Task], *, actor: Any) -> Task:
     """Merge tasks into the first: requirements joined, units united; the others withdrawn."""
-    if len(tasks) < 2 or len({t.plan_id for t in tasks}) != 1:
-        raise InvalidInput(_("请选择同一方案中的至少两项任务。"))
+    if (
+        len(tasks) < 2
+        or len({t.plan_id for t in tasks}) != 1
+        or len({t.pk for t in tasks}) != len(tasks)
+    ):
+        raise InvalidInput(_("请选择同一方案中的至少两项不同的任务。"))
+    if any(t.withdrawn_at is not None for t in tasks):
+        raise InvalidInput(_("已撤销的任务不能合并。"))
     first, others = tasks[0], tasks[1:]
     require(actor, Action.COORDINATE, organ=first.plan.organ)
     update_task(
@@ -477,6 +500,8 @@ def copy_plan_to_year(plan: Plan, *, actor: Any, year: int) -> Plan:
     title = plan.title.replace(str(plan.year), str(year))
     if title == plan.title:
         title = f"{year}年 {plan.title}"
+    if Plan.objects.filter(organ=plan.organ, year=year, title=title[:200]).exists():
+        raise InvalidInput(_("%(year)d 年已有同名方案。") % {"year": year})
     copy = Plan.objects.create(
         organ=plan.organ,
         year=year,
@@ -498,7 +523,7 @@ def copy_plan_to_year(plan: Plan, *, actor: Any, year: int) -> Plan:
             title=task.title,
             requirement=task.requirement,
             deadline_kind=task.deadline_kind,
-            deadline_text=task.deadline_text,
+            deadline_text=task.deadline_text.replace(str(plan.year), str(year)),
             due_on=_shift_year(task.due_on, year - plan.year),
             notes=task.notes,
         )
@@ -544,6 +569,8 @@ def link_plan(plan: Plan, *, actor: Any, parent: Plan | None) -> Plan:
     require(actor, Action.COORDINATE, organ=plan.organ)
     if parent is not None:
         require(actor, Action.VIEW, organ=parent.organ)
+        if parent.pk == plan.pk or parent.organ_id != plan.organ.supervisor_id:
+            raise InvalidInput(_("上级方案必须是上级机关的方案。"), details={"field": "parent"})
     plan.parent_plan = parent
     plan.save(update_fields=["parent_plan"])
     record_event(
@@ -602,14 +629,14 @@ def send_reminders(*, today: dt.date, actor: Any) -> dict[str, int]:
         )
         if not closing_soon and today <= cycle.closes_on:
             continue
+        # Reported is per (assignment, unit): each member of a group reports for itself.
         reported = set(
-            ProgressReport.objects.filter(cycle=cycle).values_list("assignment_id", flat=True)
+            ProgressReport.objects.filter(cycle=cycle).values_list("assignment_id", "unit_id")
         )
         pending = (
             TaskUnit.objects.filter(
                 task__plan=cycle.plan, role=UnitRole.LEAD, task__withdrawn_at__isnull=True
             )
-            .exclude(pk__in=reported)
             .exclude(status=ReportStatus.DONE)
             .select_related("task", "unit", "group")
         )
@@ -622,7 +649,7 @@ def send_reminders(*, today: dt.date, actor: Any) -> dict[str, int]:
                 else []
             )
             for unit in units:
-                if unit is None:
+                if unit is None or (assignment.pk, unit.pk) in reported:
                     continue
                 if closing_soon:
                     counts["reminders"] += _notify(

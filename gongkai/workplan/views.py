@@ -136,6 +136,9 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
         mapping = form.mapping(organ)
         try:
             with transaction.atomic():
+                job = ImportJob.objects.select_for_update().get(pk=job.pk)
+                if job.status != ImportJob.Status.PENDING:
+                    return redirect("workplan:plans")  # confirmed twice: the first one saved
                 core_services.start_import_job(job)
                 plan = import_plan(
                     organ,
@@ -196,7 +199,11 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
             "coordinator": coordinator,
             "current": current_cycle(plan, today=today),
             "add_form": add_form,
-            "child_plans": plan.child_plans.select_related("organ"),
+            "child_plans": [
+                c
+                for c in plan.child_plans.select_related("organ")
+                if can(request.user, Action.VIEW, organ=c.organ)
+            ],
             "parent_choices": parent_choices,
         },
     )
@@ -218,6 +225,7 @@ def plan_action_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("workplan:plan", pk=plan.pk)
             data = form.cleaned_data
             lead = [t for v in data["lead"] if (t := parse_target(v, plan.organ))]
+            co = [t for v in data["co"] if (t := parse_target(v, plan.organ))]
             task = services.add_task(
                 plan,
                 actor=request.user,
@@ -226,6 +234,7 @@ def plan_action_view(request: HttpRequest, pk: int) -> HttpResponse:
                 title=data["title"],
                 deadline_text=data["deadline_text"],
                 lead=lead,
+                co=co,
             )
             messages.success(request, _("已新增任务 %(seq)d。") % {"seq": task.seq})
         elif action == "copy":
@@ -239,9 +248,16 @@ def plan_action_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已更新所落实的上级方案。"))
         elif action == "merge":
             seqs = [
-                int(s) for s in re.split(r"[，,、\s]+", request.POST.get("seqs", "")) if s.isdigit()
+                int(s)
+                for s in re.split(r"[，,、\s]+", request.POST.get("seqs", ""))
+                if s.isdigit() and len(s) <= 4
             ]
-            by_seq = {t.seq: t for t in plan.tasks.active().filter(seq__in=seqs)}
+            if len(seqs) != len(set(seqs)):
+                raise InvalidInput(_("合并的任务序号不能重复。"))
+            matching = list(plan.tasks.active().filter(seq__in=seqs))
+            if len(matching) != len({t.seq for t in matching}):
+                raise InvalidInput(_("方案中有重复的序号，请在任务页面逐项处理。"))
+            by_seq = {t.seq: t for t in matching}
             if len(by_seq) != len(set(seqs)):
                 raise InvalidInput(
                     _("找不到序号为 %(s)s 的有效任务。")
@@ -294,8 +310,15 @@ def export_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if plan is None:
         raise Http404
     rows = list_task_rows(plan, today=today_local())
+    reports: dict[int, list[ProgressReport]] = {}
+    for report in (
+        ProgressReport.objects.filter(task__plan=plan)
+        .select_related("unit")
+        .order_by("-submitted_at", "-pk")
+    ):
+        reports.setdefault(report.task_id, []).append(report)
     for row in rows:
-        row.task._prefetched_objects_cache["reports"] = list_reports(row.task)  # type: ignore[attr-defined]
+        row.task._prefetched_objects_cache["reports"] = reports.get(row.task.pk, [])  # type: ignore[attr-defined]
     makers = {
         "progress.xlsx": (exports.progress_xlsx, "xlsx"),
         "progress.docx": (exports.progress_docx, "docx"),
@@ -419,9 +442,11 @@ def task_view(request: HttpRequest, pk: int) -> HttpResponse:
             "available_indicators": indicators.available(),
             "split_form": SplitForm(),
             "reason_form": ReasonForm(),
-            "children": task.child_tasks.select_related("plan__organ").prefetch_related(
-                "assignments"
-            ),
+            "children": [
+                c
+                for c in task.child_tasks.select_related("plan__organ")
+                if can(request.user, Action.VIEW, organ=c.plan.organ)
+            ],
             "parent_tasks": task.plan.parent_plan.tasks.active() if task.plan.parent_plan else [],
         },
         status=400 if invalid else 200,
@@ -438,7 +463,10 @@ def task_action_view(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action in ("accept", "return"):
-            report = get_object_or_404(ProgressReport, pk=request.POST.get("report"), task=task)
+            report_id = request.POST.get("report", "")
+            if not report_id.isdigit():
+                raise Http404
+            report = get_object_or_404(ProgressReport, pk=int(report_id), task=task)
             services.review_report(
                 report,
                 actor=request.user,

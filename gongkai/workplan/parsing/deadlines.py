@@ -11,6 +11,7 @@ from typing import Literal
 DeadlineKind = Literal["none", "date", "ongoing", "unparsed"]
 
 _ONGOING = re.compile(r"持续|长期|常态|经常性|每年|每月|每季度|日常")
+_NUMERIC = re.compile(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})")
 _FULL = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONTH_END = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:底|末|份|内|前|$)")
 _QUARTER = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
@@ -38,25 +39,31 @@ def parse_deadline(text: str, *, plan_year: int) -> Deadline:
     if not raw:
         return Deadline("none", None, "")
     compact = re.sub(r"\s+", "", raw)
-    if _ONGOING.search(compact):
-        return Deadline("ongoing", None, raw)
+    year_match = re.search(r"(\d{4})\s*年", compact)
+    year = int(year_match.group(1)) if year_match else plan_year
     try:
+        if numeric := _NUMERIC.search(compact):
+            return Deadline(
+                "date",
+                dt.date(int(numeric.group(1)), int(numeric.group(2)), int(numeric.group(3))),
+                raw,
+            )
         if full := _FULL.search(compact):
             year = int(full.group(1) or plan_year)
             return Deadline("date", dt.date(year, int(full.group(2)), int(full.group(3))), raw)
         if re.search(r"年底|年末|年内|全年完成|12月底", compact):
-            year_match = re.search(r"(\d{4})\s*年", compact)
-            year = int(year_match.group(1)) if year_match else plan_year
             return Deadline("date", dt.date(year, 12, 31), raw)
         if "上半年" in compact:
-            return Deadline("date", dt.date(plan_year, 6, 30), raw)
+            return Deadline("date", dt.date(year, 6, 30), raw)
         if "下半年" in compact:
-            return Deadline("date", dt.date(plan_year, 12, 31), raw)
+            return Deadline("date", dt.date(year, 12, 31), raw)
         if quarter := _QUARTER_RE.search(compact):
-            return Deadline("date", _month_end(plan_year, _QUARTER[quarter.group(1)]), raw)
+            return Deadline("date", _month_end(year, _QUARTER[quarter.group(1)]), raw)
         if month := _MONTH_END.search(compact):
             year = int(month.group(1) or plan_year)
             return Deadline("date", _month_end(year, int(month.group(2))), raw)
     except ValueError:
         pass
+    if _ONGOING.search(compact):
+        return Deadline("ongoing", None, raw)
     return Deadline("unparsed", None, raw)

@@ -182,8 +182,15 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _header_columns(row: list[str]) -> dict[str, int] | None:
-    """Return ``{column kind: index}`` if ``row`` is a header row."""
+def _warn_unknown_headers(row: list[str], columns: dict[str, int], state: _State) -> None:
+    known = set(columns.values())
+    for index, cell in enumerate(row):
+        if cell.strip() and index not in known and cell.strip() not in row[:index]:
+            state.plan.warnings.append(f"未识别的列“{cell.strip()}”，该列内容未导入。")
+
+
+def _header_columns(row: list[str], *, partial: bool = False) -> dict[str, int] | None:
+    """Return ``{column kind: index}`` if ``row`` is a header row (``partial``: any one match)."""
     found: dict[str, int] = {}
     for index, cell in enumerate(row):
         name = _compact(cell)
@@ -193,6 +200,8 @@ def _header_columns(row: list[str]) -> dict[str, int] | None:
             if kind not in found and name in synonyms:
                 found[kind] = index
                 break
+    if partial:
+        return found or None
     has_content = "requirement" in found or "task" in found
     return found if has_content and len(found) >= 2 else None
 
@@ -323,11 +332,22 @@ def _read_table(table: Table, state: _State) -> bool:
     """Read one table; return False if it has no recognisable header."""
     columns: dict[str, int] | None = None
     rows: list[list[str]] = []
+    previous_was_header = False
     for row in table.rows:
-        header = _header_columns(row)
+        header = _header_columns(row) or (
+            _header_columns(row, partial=True) if previous_was_header else None
+        )
         if header is not None:
-            columns = columns or header
+            if columns is None:
+                columns = header
+                _warn_unknown_headers(row, header, state)
+            elif previous_was_header:
+                # A two-row header (责任单位 over 牵头单位 | 配合单位): the lower row is precise.
+                columns = {k: i for k, i in columns.items() if i not in header.values()}
+                columns.update(header)
+            previous_was_header = True
             continue
+        previous_was_header = False
         rows.append(row)
     if columns is None:
         return False
@@ -349,6 +369,11 @@ def _read_table(table: Table, state: _State) -> bool:
             if _CATEGORY_HEADING.match(only) or (merged_across and not _UNIT_HINT.search(only)):
                 _start_category(state, only)  # a heading row, or one merged across the table
                 continue
+        seq_cell = cell(row, "seq")
+        others = {c for i, c in enumerate(row) if c.strip() and i != columns.get("seq")}
+        if re.fullmatch(r"[一二三四五六七八九十]+", seq_cell) and len(others) == 1:
+            _start_category(state, f"{seq_cell}、{others.pop()}")  # 一 | 深化公开 | 深化公开 …
+            continue
         category_text = cell(row, "task") if category_in_task else cell(row, "category")
         if category_text:
             _start_category(state, category_text)
@@ -405,12 +430,14 @@ def _split_bracket(text: str) -> tuple[str, str, str]:
 def _read_prose(paragraphs: list[str], state: _State) -> None:
     started = False
     heading = ""
+    # A （一） item that carries units: its 1. 2. sub-items, if any, inherit them.
+    parent: tuple[str, str, str, ParsedTask] | None = None
     for text in paragraphs:
         item, unit_text, deadline_text = _split_bracket(text)
         category = _CATEGORY_HEADING.match(text)
         if category and not unit_text:
             _start_category(state, text)
-            started, heading = True, ""
+            started, heading, parent = True, "", None
             continue
         sub = _SUB_HEADING.match(item)
         numbered = _NUMBERED.match(item)
@@ -419,7 +446,23 @@ def _read_prose(paragraphs: list[str], state: _State) -> None:
         started = True
         state.row_number += 1
         if sub and not unit_text:
-            heading = sub.group(2).rstrip("。")
+            heading, parent = sub.group(2).rstrip("。"), None
+            continue
+        if numbered and not unit_text and parent is not None:
+            title, unit_text, deadline_text, parent_task = parent
+            if parent_task in state.plan.tasks:
+                # The （一） item was a heading after all: its units go to its sub-items.
+                state.plan.tasks.remove(parent_task)
+                state.next_seq = parent_task.seq
+            _add_task(
+                state,
+                seq_text=numbered.group(1),
+                title=title,
+                requirement=numbered.group(2),
+                lead=unit_text,
+                co="",
+                deadline_text=deadline_text,
+            )
             continue
         if not (sub or numbered):
             if unit_text:
@@ -437,6 +480,8 @@ def _read_prose(paragraphs: list[str], state: _State) -> None:
             continue
         body = (sub or numbered).group(2)  # type: ignore[union-attr]
         seq_text = numbered.group(1) if numbered else ""
+        if sub:
+            parent = None
         _add_task(
             state,
             seq_text=seq_text,
@@ -446,6 +491,8 @@ def _read_prose(paragraphs: list[str], state: _State) -> None:
             co="",
             deadline_text=deadline_text,
         )
+        if sub:
+            parent = (body.rstrip("。"), unit_text, deadline_text, state.plan.tasks[-1])
 
 
 # --- entry point ----------------------------------------------------------------------------
@@ -456,11 +503,24 @@ def parse_plan(blocks: list[Block]) -> ParsedPlan:
     plan = ParsedPlan()
     first_table = next((i for i, b in enumerate(blocks) if isinstance(b, Table)), len(blocks))
     before = [b.text for b in blocks[:first_table] if isinstance(b, Paragraph)]
+    # The plan begins at its first 一、 heading after the plan's own title line, so that the
+    # notice's numbered points (一、请各单位……) are not taken for categories.
+    title_line = max(
+        (
+            i
+            for i, t in enumerate(before)
+            if re.search(r"方案|要点", t)
+            and len(t) <= 60
+            and not t.endswith(("。", "：", ":"))
+            and not re.search(r"^关于|通知$", t)
+        ),
+        default=0,
+    )
     prose_start = next(
         (
             i
             for i, t in enumerate(before)
-            if _CATEGORY_HEADING.match(t) and not _split_bracket(t)[1] and i > 0
+            if i > max(title_line, 0) and _CATEGORY_HEADING.match(t) and not _split_bracket(t)[1]
         ),
         len(before),
     )

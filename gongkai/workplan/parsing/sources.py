@@ -7,6 +7,7 @@ repeat their text), ``.xlsx`` (every sheet a table; merged ranges filled from th
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -114,8 +115,11 @@ def _xlsx_blocks(data: bytes) -> list[Block]:
         values: dict[tuple[int, int], str] = {}
         for row in sheet.iter_rows():
             for cell in row:
-                if cell.value is not None:
-                    values[(cell.row, cell.column)] = normalise(str(cell.value))
+                value, key = cell.value, (int(cell.row or 0), int(cell.column or 0))
+                if isinstance(value, dt.datetime | dt.date):
+                    values[key] = f"{value.year}年{value.month}月{value.day}日"
+                elif value is not None:
+                    values[key] = normalise(str(value))
         for merged in sheet.merged_cells.ranges:
             top_left = values.get((merged.min_row, merged.min_col), "")
             for r in range(merged.min_row, merged.max_row + 1):
@@ -148,8 +152,11 @@ def _xlsx_blocks(data: bytes) -> list[Block]:
 def read_blocks(data: bytes) -> list[Block]:
     """Return the blocks of a .txt/.md/.docx/.xlsx document, told apart by content."""
     if data.startswith(b"PK\x03\x04"):
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile as exc:
+            raise UnreadableDocument("文件已损坏，无法读取") from exc
         if any(n.startswith("xl/") for n in names):
             return _xlsx_blocks(data)
         if any(n.startswith("word/") for n in names):

@@ -14,6 +14,7 @@ _SEPARATORS = re.compile(r"[、，,；;/\s]+")
 _LEAD = re.compile(r"(?P<lead>.+?)(?:共同)?牵头(?:负责|落实)?")
 _CO_PHRASE = re.compile(r"^(?P<names>.+?)(?:等单位|等部门)?(?:协助|配合)(?P<note>.*)$")
 _ALL_LEAD_SUFFIX = re.compile(r"(按职责分工负责|按职责分工落实|按职责负责|分别负责|负责落实|负责)$")
+_LABEL = re.compile(r"(?:牵头|配合|责任|主办|协办)(?:单位|部门|科室|处室)\s*[：:]")
 _TRAILING_NOISE = re.compile(r"(等单位|等部门|等)$")
 
 
@@ -35,11 +36,13 @@ def split_names(text: str) -> list[str]:
 
 
 def _co_clause(clause: str, result: UnitAssignment) -> None:
+    clause = _LABEL.sub("", clause)
     match = _CO_PHRASE.match(clause)
     if match is None:
-        result.co.extend(n for n in split_names(clause) if n not in result.co)
+        names = split_names(_ALL_LEAD_SUFFIX.sub("", clause))
+        result.co.extend(n for n in names if n not in result.co)
         return
-    for name in split_names(match.group("names")):
+    for name in split_names(_ALL_LEAD_SUFFIX.sub("", match.group("names"))):
         if name not in result.co:
             result.co.append(name)
     note = match.group("note").strip("，,。 ")
@@ -51,6 +54,11 @@ def parse_units(text: str, co_text: str = "") -> UnitAssignment:
     """Return the lead units, co-units and notes written in ``text`` (and a 配合单位 column)."""
     result = UnitAssignment()
     text = text.strip().strip("（）()")
+    if _LABEL.search(text) and not co_text:
+        # "牵头单位：办公室；配合单位：法制科" written in one cell
+        parts = re.split(r"(?=配合(?:单位|部门|科室|处室)\s*[：:])", text, maxsplit=1)
+        lead_part, co_part = parts[0], parts[1] if len(parts) > 1 else ""
+        text, co_text = _LABEL.sub("", lead_part).strip("；;，, "), _LABEL.sub("", co_part)
     if text:
         lead_match = _LEAD.match(text)
         if lead_match is not None:

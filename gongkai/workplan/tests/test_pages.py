@@ -340,3 +340,59 @@ def test_evidence_files_need_a_login_and_the_right_organ(
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     assert Client().get(f"/media/{evidence.file.name}").status_code == 404
+
+
+def test_a_group_task_is_done_only_when_every_member_is(demo: DemoContext) -> None:
+    from gongkai.core.actors import SYSTEM
+
+    plan = Plan.objects.get()
+    task = plan.tasks.get(seq=8)  # 业务科室 (six divisions) lead
+    lawyers = demo.organ.units.get(name="律师工作管理科")
+    report = services.submit_report(
+        task,
+        actor=demo.users["editor"],
+        unit=lawyers,
+        cycle=plan.cycles.first(),
+        status="done",
+        text="完成",
+    )
+    services.review_report(report, actor=demo.users["coordinator"], accept=True)
+    group = report.assignment
+    group.refresh_from_db()
+    assert group.accepted_status == "in_progress"  # one member of six is done
+    from gongkai.accounts import services as accounts
+
+    public_services = demo.organ.units.get(name="公共法律服务管理科")
+    colleague = accounts.create_user(
+        actor=SYSTEM,
+        organ=demo.organ,
+        username="ggfw",
+        password="Gong#fuwu2019",
+        role="editor",
+        units=[public_services],
+    )
+    services.send_reminders(today=dt.date(2019, 9, 26), actor=SYSTEM)
+    reminded = Notification.objects.filter(kind="reminder", message__contains="任务 8")
+    assert reminded.filter(user=colleague).exists()  # a member that has not reported yet
+    assert not reminded.filter(user=demo.users["editor"]).exists()  # reported already
+
+
+def test_merge_and_link_refuse_nonsense(demo: DemoContext) -> None:
+    from gongkai.core.errors import InvalidInput
+
+    plan = Plan.objects.get()
+    task = plan.tasks.get(seq=3)
+    with pytest.raises(InvalidInput):
+        services.merge_tasks([task, task], actor=demo.users["coordinator"])
+    with pytest.raises(InvalidInput):
+        services.link_plan(plan, actor=demo.users["coordinator"], parent=plan)
+    client = _client("coordinator")
+    response = client.post(
+        f"/staff/plans/tasks/{task.pk}/action/", {"action": "accept", "report": "abc"}
+    )
+    assert response.status_code == 404
+    bad = client.post(
+        "/staff/plans/import/", {"file": SimpleUploadedFile("broken.docx", b"PK\x03\x04broken")}
+    )
+    assert bad.status_code == 400
+    assert "损坏" in bad.content.decode()

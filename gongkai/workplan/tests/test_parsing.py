@@ -172,3 +172,56 @@ def test_unit_phrases(text: str, lead: list[str], co: list[str]) -> None:
 def test_deadline_phrases(text: str, kind: str, due: dt.date | None) -> None:
     deadline = parse_deadline(text, plan_year=2019)
     assert (deadline.kind, deadline.due_on, deadline.text) == (kind, due, text)
+
+
+def test_two_row_header_and_category_rows_with_a_numeral() -> None:
+    text = "\n".join(
+        [
+            "序号\t工作任务\t具体要求\t责任单位\t责任单位\t完成时限",
+            "\t\t\t牵头单位\t配合单位\t",
+            "一\t深化重点领域公开\t深化重点领域公开\t深化重点领域公开\t深化重点领域公开\t",
+            "1\t\t公开财政预决算\t市财政局\t各区政府\t2026.6.30",
+        ]
+    )
+    plan = parse_plan(text_blocks(text))
+    assert [c.title for c in plan.categories] == ["深化重点领域公开"]
+    (task,) = plan.tasks
+    assert task.lead_units == ["市财政局"]
+    assert task.co_units == ["各区政府"]
+    assert task.deadline == dt.date(2026, 6, 30)
+
+
+def test_unit_labels_and_unknown_columns_are_handled() -> None:
+    text = (
+        "序号\t任务\t工作内容\t重点工作\t责任单位\n"
+        "1\t公开\t更新指南\t指南\t牵头单位：办公室；配合单位：法制科\n"
+    )
+    plan = parse_plan(text_blocks(text))
+    assert (plan.tasks[0].lead_units, plan.tasks[0].co_units) == (["办公室"], ["法制科"])
+    assert any("重点工作" in w for w in plan.warnings)
+
+
+def test_prose_sub_items_inherit_their_parents_units() -> None:
+    text = "\n".join(
+        [
+            "关于印发2026年政务公开工作要点的通知",
+            "一、请各单位认真贯彻落实。",
+            "二、请于年底前报送总结。",
+            "2026年政务公开工作要点",
+            "一、加强政策解读",
+            "（一）做好解读工作（办公室牵头，法制科配合）",
+            "1. 同步起草解读材料。",
+            "2. 开展新闻发布。",
+            "二、回应关切",
+            "（二）办理留言（办公室负责）",
+        ]
+    )
+    plan = parse_plan(text_blocks(text))
+    assert plan.plan_title == "2026年政务公开工作要点"
+    assert [c.title for c in plan.categories] == ["加强政策解读", "回应关切"]
+    first, second, third = plan.tasks
+    assert first.title == second.title == "做好解读工作"
+    assert first.lead_units == second.lead_units == ["办公室"]
+    assert second.co_units == ["法制科"]
+    assert (first.seq, second.seq) == (1, 2)
+    assert third.requirement == "办理留言"
