@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gongkai.accounts",
     "gongkai.workdays",
     "gongkai.workplan",
+    "gongkai.disclosure",
     "gongkai.portal",
 ]
 
@@ -170,6 +171,12 @@ EMAIL_BACKEND = env_str("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
 EMAIL_HOST = env_str("GONGKAI_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("GONGKAI_EMAIL_PORT", 25, minimum=1)
+
+# Proactive disclosure (条例 第二十六条 and 三同步).
+GONGKAI_DISCLOSURE_WORKING_DAYS = env_int("GONGKAI_DISCLOSURE_WORKING_DAYS", 20, minimum=1)
+GONGKAI_INTERPRETATION_BLOCKS = env_bool("GONGKAI_INTERPRETATION_BLOCKS", True)
+GONGKAI_INTERPRETATION_DAYS = env_int("GONGKAI_INTERPRETATION_DAYS", 3, minimum=0)
+GONGKAI_INDEX_FORMAT = env_str("GONGKAI_INDEX_FORMAT", "{code}/{year}-{serial:05d}")
 
 GONGKAI_BIND = env_str("GONGKAI_BIND", "127.0.0.1:8000")
 

@@ -14,3 +14,6 @@ WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # Let the test runner TRUNCATE the audit table between tests; UPDATE and DELETE stay refused.
     DATABASES["default"]["OPTIONS"] = {"options": "-c gongkai.allow_audit_truncate=on"}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: tests of concurrent writers need real separate connections.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-gongkai.sqlite3")}  # noqa: F405

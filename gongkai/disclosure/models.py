@@ -1,0 +1,208 @@
+"""Proactive disclosure: the catalogue (公开目录), items with versions, index-number counters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.uploads import RandomUploadTo
+from gongkai.disclosure.choices import ItemKind, ItemStatus, ReviewDecision, Validity
+
+
+class CatalogueNode(models.Model):
+    """A column of the organ's 公开目录; ``cadence_days`` is how often it should be updated."""
+
+    organ = models.ForeignKey(
+        "accounts.Organ", on_delete=models.PROTECT, related_name="catalogue_nodes"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    name = models.CharField(_("栏目名称"), max_length=100)
+    code = models.CharField(_("代码"), max_length=50)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    cadence_days = models.PositiveIntegerField(_("更新周期（天）"), null=True, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("目录栏目")
+        verbose_name_plural = _("目录栏目")
+        ordering = ["organ", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "code"], name="disclosure_node_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndexCounter(models.Model):
+    """The last index-number serial used by an organ in a year (row-locked when allocating)."""
+
+    organ = models.ForeignKey("accounts.Organ", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "year"], name="disclosure_counter_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id}/{self.year}: {self.last_serial}"
+
+
+class ItemQuerySet(models.QuerySet["DisclosureItem"]):
+    def published(self) -> ItemQuerySet:
+        return self.filter(status=ItemStatus.PUBLISHED)
+
+
+class DisclosureItem(models.Model):
+    """One piece of government information (政府信息) and its life from draft to publication."""
+
+    organ = models.ForeignKey(
+        "accounts.Organ",
+        on_delete=models.PROTECT,
+        related_name="disclosures",
+        verbose_name=_("机关"),
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        related_name="disclosures",
+        verbose_name=_("发布机构"),
+    )
+    node = models.ForeignKey(
+        CatalogueNode, on_delete=models.PROTECT, related_name="items", verbose_name=_("目录栏目")
+    )
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=ItemKind.choices, default=ItemKind.GENERAL
+    )
+    topic = models.CharField(_("主题分类"), max_length=100, blank=True)
+    title = models.CharField(_("名称"), max_length=300)
+    doc_number = models.CharField(_("文号"), max_length=100, blank=True)
+    subject_words = models.CharField(_("主题词"), max_length=200, blank=True)
+    summary = models.TextField(_("内容概述"), blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    written_on = models.DateField(_("成文日期"), null=True, blank=True)
+    formed_on = models.DateField(_("信息形成日期"))
+    validity = models.CharField(
+        _("有效性"), max_length=10, choices=Validity.choices, default=Validity.VALID
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("替代文件"),
+    )
+    needs_interpretation = models.BooleanField(_("需解读"), default=False)
+    interprets = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interpretations",
+        verbose_name=_("所解读的政策"),
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=ItemStatus.choices,
+        default=ItemStatus.DRAFT,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    index_no = models.CharField(_("索引号"), max_length=60, blank=True, db_index=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    review_decision = models.CharField(
+        _("保密审查意见"), max_length=10, choices=ReviewDecision.choices, blank=True
+    )
+    review_basis = models.CharField(_("审查依据"), max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("撤回原因"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("主动公开信息")
+        verbose_name_plural = _("主动公开信息")
+        ordering = ["-published_on", "-updated_at"]
+        indexes = [models.Index(fields=["organ", "status", "-updated_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ", "index_no"],
+                name="disclosure_index_no",
+                condition=~models.Q(index_no=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    # --- Publishable -------------------------------------------------------------------------
+    def public_url(self) -> str:
+        return f"/xxgk/items/{self.pk}/"
+
+    def render_context(self) -> dict[str, object]:
+        return {"item": self}
+
+    def search_document(self) -> dict[str, object]:
+        return {
+            "title": self.title,
+            "body": self.summary + "\n" + self.body,
+            "url": self.public_url(),
+            "published_on": self.published_on,
+            "organ": self.organ_id,
+            "node": self.node_id,
+            "unit": self.unit_id,
+            "kind": self.kind,
+        }
+
+
+class ItemVersion(models.Model):
+    """A published version of an item, kept for ever (revisions add versions, never replace)."""
+
+    item = models.ForeignKey(DisclosureItem, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["item", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "version"], name="disclosure_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} v{self.version}"
+
+
+class Attachment(models.Model):
+    item = models.ForeignKey(DisclosureItem, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=RandomUploadTo("disclosure"))
+    original_name = models.CharField(_("文件名"), max_length=255)
+    media_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    alt_text = models.CharField(_("替代文本"), max_length=200, blank=True)
+    is_removed = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.original_name

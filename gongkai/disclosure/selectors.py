@@ -1,0 +1,163 @@
+"""Reads of proactive disclosure: staff lists with visibility, timeliness, versions, diffs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from gongkai.accounts.models import Organ
+from gongkai.accounts.permissions import Action, can
+from gongkai.accounts.selectors import list_actable_units
+from gongkai.disclosure.choices import ItemKind, ItemStatus
+from gongkai.disclosure.models import DisclosureItem, ItemVersion
+
+SORTS = {
+    "updated": "-updated_at",
+    "published": "-published_on",
+    "title": "title",
+    "index": "index_no",
+    "formed": "-formed_on",
+}
+# Roles that see every item of the organ; unit editors see published items and their own units'.
+_BROAD = (Action.REVIEW, Action.APPROVE, Action.COORDINATE, Action.VIEW_AUDIT)
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    q: str = ""
+    status: str = ""
+    node: int | None = None
+    unit: int | None = None
+    kind: str = ""
+    year: int | None = None
+    sort: str = "updated"
+
+
+def list_items(user: Any, *, organ: Organ, flt: ItemFilter) -> QuerySet[DisclosureItem]:
+    """Return the items the user may see, filtered and sorted."""
+    if not can(user, Action.VIEW, organ=organ):
+        return DisclosureItem.objects.none()
+    items = DisclosureItem.objects.filter(organ=organ).select_related("unit", "node")
+    if not any(can(user, action, organ=organ) for action in _BROAD):
+        own = list_actable_units(organ, user=user).values_list("pk", flat=True)
+        items = items.filter(Q(status=ItemStatus.PUBLISHED) | Q(unit_id__in=list(own)))
+    if flt.q:
+        items = items.filter(
+            Q(title__icontains=flt.q)
+            | Q(doc_number__icontains=flt.q)
+            | Q(index_no__icontains=flt.q)
+        )
+    if flt.status:
+        items = items.filter(status=flt.status)
+    if flt.node:
+        items = items.filter(Q(node_id=flt.node) | Q(node__parent_id=flt.node))
+    if flt.unit:
+        items = items.filter(unit_id=flt.unit)
+    if flt.kind:
+        items = items.filter(kind=flt.kind)
+    if flt.year:
+        items = items.filter(formed_on__year=flt.year)
+    return items.order_by(SORTS.get(flt.sort, "-updated_at"), "-pk")
+
+
+def get_item(user: Any, item_id: int) -> DisclosureItem | None:
+    item = (
+        DisclosureItem.objects.select_related("organ", "unit", "node", "replaced_by", "interprets")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        return None
+    visible = list_items(user, organ=item.organ, flt=ItemFilter()).filter(pk=item.pk).exists()
+    return item if visible else None
+
+
+def get_public_item(item_id: int) -> DisclosureItem | None:
+    """Return a published or withdrawn item for the public page (drafts are never public)."""
+    return (
+        DisclosureItem.objects.select_related("organ", "unit", "node", "replaced_by")
+        .filter(pk=item_id, version__gt=0)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    due_on: dt.date
+    late_days: int
+    published: bool
+    provisional: bool
+
+    @property
+    def label(self) -> str:
+        if not self.published:
+            return f"应于 {self.due_on:%Y-%m-%d} 前发布"
+        return "按时发布" if self.late_days <= 0 else f"超期 {self.late_days} 个工作日"
+
+
+def timeliness(item: DisclosureItem) -> Timeliness:
+    """条例 第二十六条: publish within 20 working days of the information being formed."""
+    from gongkai.workdays.selectors import get_calendar
+
+    calendar = get_calendar()
+    due = calendar.add_working_days(item.formed_on, settings.GONGKAI_DISCLOSURE_WORKING_DAYS)
+    if item.published_on is None:
+        return Timeliness(due.date, 0, False, due.provisional)
+    late = calendar.working_days_between(due.date, item.published_on)
+    return Timeliness(due.date, max(late, 0), True, due.provisional)
+
+
+def list_versions(item: DisclosureItem) -> QuerySet[ItemVersion]:
+    return item.versions.select_related("published_by")
+
+
+def _text(snapshot: dict[str, Any]) -> list[str]:
+    body = re.sub(r"<[^>]+>", "\n", snapshot.get("body", ""))
+    lines = [
+        f"名称：{snapshot.get('title', '')}",
+        f"文号：{snapshot.get('doc_number', '')}",
+        f"内容概述：{snapshot.get('summary', '')}",
+    ]
+    lines += [line.strip() for line in body.splitlines() if line.strip()]
+    lines += [f"附件：{a['name']}" for a in snapshot.get("attachments", [])]
+    return lines
+
+
+def diff_versions(old: ItemVersion, new: ItemVersion) -> list[tuple[str, str]]:
+    """Return the changed lines between two versions as (mark, text), mark in +, -, ' '."""
+    result = []
+    for line in difflib.unified_diff(_text(old.snapshot), _text(new.snapshot), lineterm="", n=1):
+        if line.startswith(("---", "+++", "@@")):
+            continue
+        result.append((line[0], line[1:]))
+    return result
+
+
+def list_policies_missing_interpretation(organ: Organ, *, today: dt.date) -> list[DisclosureItem]:
+    """Policies marked 需解读 whose interpretation is not published N working days after them."""
+    from gongkai.workdays.selectors import get_calendar
+
+    calendar = get_calendar()
+    days = settings.GONGKAI_INTERPRETATION_DAYS
+    result = []
+    policies = (
+        DisclosureItem.objects.filter(organ=organ, kind=ItemKind.POLICY, needs_interpretation=True)
+        .exclude(status=ItemStatus.WITHDRAWN)
+        .prefetch_related("interpretations")
+    )
+    for policy in policies:
+        published = [i for i in policy.interpretations.all() if i.status == ItemStatus.PUBLISHED]
+        if published:
+            continue
+        if policy.published_on is None:
+            result.append(policy)
+            continue
+        if days == 0 or calendar.add_working_days(policy.published_on, days).date < today:
+            result.append(policy)
+    return result
