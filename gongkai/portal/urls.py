@@ -1,5 +1,6 @@
 from django.urls import path
 
+from gongkai.disclosure.views import public_attachment_view, public_item_view
 from gongkai.portal import views
 from gongkai.workdays.views import calculator_view
 
@@ -8,4 +9,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("workdays/", calculator_view, name="workday_calculator"),
+    path("xxgk/items/<int:pk>/", public_item_view, name="disclosure_item"),
+    path("xxgk/files/<int:pk>/", public_attachment_view, name="disclosure_file"),
 ]

@@ -1,0 +1,101 @@
+"""Forms of proactive disclosure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.accounts.forms import DomainErrorFormMixin
+from gongkai.accounts.models import Organ, Unit
+from gongkai.disclosure.choices import ItemKind, ItemStatus, ReviewDecision, Validity
+from gongkai.disclosure.models import CatalogueNode, DisclosureItem
+
+
+class ItemForm(DomainErrorFormMixin):
+    title = forms.CharField(label=_("名称"), max_length=300)
+    kind = forms.ChoiceField(label=_("类型"), choices=ItemKind.choices)
+    node = forms.ModelChoiceField(label=_("目录栏目"), queryset=CatalogueNode.objects.none())
+    unit = forms.ModelChoiceField(label=_("发布机构"), queryset=Unit.objects.none())
+    topic = forms.CharField(
+        label=_("主题分类"), max_length=100, required=False, help_text=_("如：综合政务\\政务公开")
+    )
+    doc_number = forms.CharField(label=_("文号"), max_length=100, required=False)
+    subject_words = forms.CharField(label=_("主题词"), max_length=200, required=False)
+    written_on = forms.DateField(
+        label=_("成文日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    formed_on = forms.DateField(
+        label=_("信息形成日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("自该日起 20 个工作日内应当公开（条例第二十六条）。"),
+    )
+    summary = forms.CharField(
+        label=_("内容概述"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    body = forms.CharField(
+        label=_("正文"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("可直接输入文字（空行分段），或粘贴简单的 HTML。"),
+    )
+    needs_interpretation = forms.BooleanField(label=_("需解读（政策文件）"), required=False)
+    interprets = forms.ModelChoiceField(
+        label=_("所解读的政策文件"), required=False, queryset=DisclosureItem.objects.none()
+    )
+
+    def __init__(self, *args: Any, organ: Organ, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("node", CatalogueNode.objects.filter(organ=organ, is_active=True)),
+            ("unit", units),
+            (
+                "interprets",
+                DisclosureItem.objects.filter(organ=organ, kind=ItemKind.POLICY).exclude(
+                    status=ItemStatus.WITHDRAWN
+                ),
+            ),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+            field.queryset = queryset
+
+    def clean_body(self) -> str:
+        body = str(self.cleaned_data.get("body", "")).strip()
+        if body and "<" not in body:
+            paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+            body = "".join("<p>" + p.replace("\n", "<br>") + "</p>" for p in paragraphs)
+        return body
+
+
+class AttachmentForm(DomainErrorFormMixin):
+    file = forms.FileField(label=_("附件"))
+    alt_text = forms.CharField(label=_("替代文本（图片必填）"), max_length=200, required=False)
+
+
+class ReviewForm(DomainErrorFormMixin):
+    decision = forms.ChoiceField(label=_("保密审查意见"), choices=ReviewDecision.choices)
+    basis = forms.CharField(
+        label=_("法律依据"),
+        max_length=300,
+        required=False,
+        help_text=_("部分公开、不予公开时必填，如：条例第十四条、第十五条"),
+    )
+
+
+class ReasonForm(DomainErrorFormMixin):
+    reason = forms.CharField(label=_("原因"), max_length=300)
+
+
+class ValidityForm(DomainErrorFormMixin):
+    validity = forms.ChoiceField(label=_("有效性"), choices=Validity.choices)
+    replaced_by = forms.ModelChoiceField(
+        label=_("替代文件"), required=False, queryset=DisclosureItem.objects.none()
+    )
+
+    def __init__(self, *args: Any, organ: Organ, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["replaced_by"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = DisclosureItem.objects.filter(organ=organ, status=ItemStatus.PUBLISHED)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from gongkai.disclosure import views
+
+app_name = "disclosure"
+
+urlpatterns = [
+    path("", views.list_view, name="list"),
+    path("new/", views.edit_view, name="new"),
+    path("review/", views.review_queue_view, name="review_queue"),
+    path("missing-interpretations/", views.missing_interpretations_view, name="missing"),
+    path("attachments/<int:pk>/", views.attachment_view, name="attachment"),
+    path("<int:pk>/", views.item_view, name="item"),
+    path("<int:pk>/edit/", views.edit_view, name="edit"),
+    path("<int:pk>/action/", views.action_view, name="action"),
+]

@@ -1,0 +1,339 @@
+"""Staff pages of proactive disclosure, and the public page of a published item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongkai.accounts.organs import current_organ
+from gongkai.accounts.permissions import Action, can
+from gongkai.accounts.selectors import list_actable_units
+from gongkai.core.errors import DomainError
+from gongkai.core.time import today_local
+from gongkai.disclosure import services
+from gongkai.disclosure.catalogue import ensure_catalogue
+from gongkai.disclosure.choices import ItemKind, ItemStatus
+from gongkai.disclosure.forms import (
+    AttachmentForm,
+    ItemForm,
+    ReasonForm,
+    ReviewForm,
+    ValidityForm,
+)
+from gongkai.disclosure.models import Attachment, CatalogueNode
+from gongkai.disclosure.selectors import (
+    SORTS,
+    ItemFilter,
+    diff_versions,
+    get_item,
+    get_public_item,
+    list_items,
+    list_policies_missing_interpretation,
+    list_versions,
+    timeliness,
+)
+
+PAGE_SIZE = 30
+FORM_FIELDS = (
+    "title",
+    "kind",
+    "node",
+    "unit",
+    "topic",
+    "doc_number",
+    "subject_words",
+    "written_on",
+    "formed_on",
+    "summary",
+    "body",
+    "needs_interpretation",
+    "interprets",
+)
+
+
+def _organ(request: HttpRequest) -> Any:
+    organ = current_organ(request)
+    if organ is None:
+        raise Http404
+    ensure_catalogue(organ)
+    return organ
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+@login_required
+def list_view(request: HttpRequest) -> HttpResponse:
+    organ = _organ(request)
+    get = request.GET
+    flt = ItemFilter(
+        q=get.get("q", "").strip()[:100],
+        status=get.get("status", ""),
+        node=_int(get.get("node")),
+        unit=_int(get.get("unit")),
+        kind=get.get("kind", ""),
+        year=_int(get.get("year")),
+        sort=get.get("sort", "updated"),
+    )
+    items = list_items(request.user, organ=organ, flt=flt)
+    page = Paginator(items, PAGE_SIZE).get_page(get.get("page"))
+    query = get.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "disclosure/list.html",
+        {
+            "organ": organ,
+            "page": page,
+            "flt": flt,
+            "query": query.urlencode(),
+            "statuses": ItemStatus.choices,
+            "kinds": ItemKind.choices,
+            "sorts": SORTS,
+            "nodes": CatalogueNode.objects.filter(organ=organ, is_active=True),
+            "units": organ.units.filter(is_active=True),
+            "can_create": can(request.user, Action.ACT_FOR_UNIT, organ=organ),
+            "can_review": can(request.user, Action.REVIEW, organ=organ),
+        },
+    )
+
+
+@login_required
+def edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a draft, or edit one (fields kept on error)."""
+    organ = _organ(request)
+    item = None
+    if pk is not None:
+        item = get_item(request.user, pk)
+        if item is None:
+            raise Http404
+    units = list_actable_units(organ, user=request.user)
+    if not units.exists():
+        raise Http404
+    initial = (
+        {f: getattr(item, f) for f in FORM_FIELDS}
+        if item
+        else {"formed_on": today_local(), "unit": units.first()}
+    )
+    form = ItemForm(request.POST or None, organ=organ, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in FORM_FIELDS}
+        try:
+            if item is None:
+                unit, node, title, formed_on = (
+                    data.pop("unit"),
+                    data.pop("node"),
+                    data.pop("title"),
+                    data.pop("formed_on"),
+                )
+                item = services.create_draft(
+                    organ,
+                    actor=request.user,
+                    unit=unit,
+                    node=node,
+                    title=title,
+                    formed_on=formed_on,
+                    **data,
+                )
+            else:
+                changed = {k: v for k, v in data.items() if k in form.changed_data}
+                services.update_draft(item, actor=request.user, **changed)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("已保存草稿。"))
+            return redirect("disclosure:item", pk=item.pk)
+    return render(
+        request,
+        "disclosure/edit.html",
+        {"form": form, "item": item},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def item_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item(request.user, pk)
+    if item is None:
+        raise Http404
+    organ = item.organ
+    user = request.user
+    versions = list(list_versions(item))
+    diff = diff_versions(versions[1], versions[0]) if len(versions) > 1 else []
+    return render(
+        request,
+        "disclosure/item.html",
+        {
+            "item": item,
+            "timeliness": timeliness(item),
+            "versions": versions,
+            "diff": diff,
+            "attachments": item.attachments.filter(is_removed=False),
+            "interpretations": item.interpretations.all(),
+            "may_edit": item.status in (ItemStatus.DRAFT, ItemStatus.REFUSED)
+            and can(user, Action.ACT_FOR_UNIT, organ=organ, unit=item.unit),
+            "may_revise": item.status == ItemStatus.PUBLISHED
+            and can(user, Action.ACT_FOR_UNIT, organ=organ, unit=item.unit),
+            "may_review": item.status == ItemStatus.SUBMITTED
+            and can(user, Action.REVIEW, organ=organ),
+            "may_approve": item.status == ItemStatus.REVIEWED
+            and can(user, Action.APPROVE, organ=organ),
+            "may_publish": item.status == ItemStatus.APPROVED
+            and can(user, Action.COORDINATE, organ=organ),
+            "may_withdraw": item.version > 0
+            and item.status != ItemStatus.WITHDRAWN
+            and can(user, Action.COORDINATE, organ=organ),
+            "attachment_form": AttachmentForm(),
+            "review_form": ReviewForm(),
+            "reason_form": ReasonForm(),
+            "validity_form": ValidityForm(organ=organ, initial={"validity": item.validity}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One workflow step on one item; errors come back as a message on the item page."""
+    item = get_item(request.user, pk)
+    if item is None:
+        raise Http404
+    user, action = request.user, request.POST.get("action", "")
+    try:
+        if action == "submit":
+            services.submit_item(item, actor=user)
+        elif action == "review":
+            form = ReviewForm(request.POST)
+            if not form.is_valid():
+                raise Http404
+            services.review_item(
+                item,
+                actor=user,
+                decision=form.cleaned_data["decision"],
+                basis=form.cleaned_data["basis"],
+            )
+        elif action == "return":
+            services.return_item(item, actor=user, reason=request.POST.get("reason", ""))
+        elif action == "approve":
+            services.approve_item(item, actor=user)
+        elif action == "publish":
+            services.publish_item(item, actor=user)
+        elif action == "revise":
+            services.start_revision(item, actor=user)
+        elif action == "withdraw":
+            services.withdraw_item(item, actor=user, reason=request.POST.get("reason", ""))
+        elif action == "validity":
+            validity_form = ValidityForm(request.POST, organ=item.organ)
+            if not validity_form.is_valid():
+                raise Http404
+            services.set_validity(
+                item,
+                actor=user,
+                validity=validity_form.cleaned_data["validity"],
+                replaced_by=validity_form.cleaned_data["replaced_by"],
+            )
+        elif action == "attach":
+            upload_form = AttachmentForm(request.POST, request.FILES)
+            if not upload_form.is_valid():
+                messages.error(request, _("请选择要上传的文件。"))
+                return redirect("disclosure:item", pk=item.pk)
+            services.add_attachment(
+                item,
+                actor=user,
+                upload=upload_form.cleaned_data["file"],
+                alt_text=upload_form.cleaned_data["alt_text"],
+            )
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已完成。"))
+    return redirect("disclosure:item", pk=item.pk)
+
+
+@login_required
+def review_queue_view(request: HttpRequest) -> HttpResponse:
+    """Items awaiting 保密审查, with a bulk decision for the reviewer."""
+    organ = _organ(request)
+    if not can(request.user, Action.REVIEW, organ=organ):
+        raise Http404
+    pending = list_items(request.user, organ=organ, flt=ItemFilter(status=ItemStatus.SUBMITTED))
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+        chosen = list(pending.filter(pk__in=ids))
+        if not chosen:
+            form.add_error(None, _("请至少勾选一项。"))
+        else:
+            try:
+                services.bulk_review(
+                    chosen,
+                    actor=request.user,
+                    decision=form.cleaned_data["decision"],
+                    basis=form.cleaned_data["basis"],
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, _("已审查 %(n)d 项。") % {"n": len(chosen)})
+                return redirect("disclosure:review_queue")
+    return render(
+        request,
+        "disclosure/review_queue.html",
+        {"items": pending[:200], "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def missing_interpretations_view(request: HttpRequest) -> HttpResponse:
+    organ = _organ(request)
+    return render(
+        request,
+        "disclosure/missing.html",
+        {"policies": list_policies_missing_interpretation(organ, today=today_local())},
+    )
+
+
+@login_required
+def attachment_view(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment, pk=pk, is_removed=False)
+    if get_item(request.user, attachment.item_id) is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    )
+
+
+def public_item_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public page of a published (or withdrawn, marked) item, from its latest version."""
+    item = get_public_item(pk)
+    if item is None:
+        raise Http404
+    version = item.versions.order_by("-version").first()
+    return render(
+        request,
+        "disclosure/public_item.html",
+        {
+            "item": item,
+            "snapshot": version.snapshot if version else {},
+            "organ": item.organ,
+            "interpretations": item.interpretations.filter(status=ItemStatus.PUBLISHED),
+        },
+    )
+
+
+def public_attachment_view(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        Attachment, pk=pk, is_removed=False, item__status=ItemStatus.PUBLISHED
+    )
+    return FileResponse(attachment.file.open("rb"), filename=attachment.original_name)
