@@ -19,6 +19,7 @@ from gongkai.accounts.api import router as accounts_router
 from gongkai.accounts.services import authenticate_api_token
 from gongkai.core.api import router as core_router
 from gongkai.core.errors import DomainError
+from gongkai.disclosure.api import router as disclosure_router
 from gongkai.workdays.api import router as workdays_router
 
 
@@ -50,6 +51,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
 api.add_router("/", workdays_router)
+api.add_router("/", disclosure_router)
 
 
 def _error(

@@ -81,7 +81,7 @@ class TokenForm(DomainErrorFormMixin):
     expires_on = forms.DateField(
         label=_("有效期至"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("留空表示长期有效，可随时吊销。"),
     )
 

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "gongkai.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from gongkai.core.maintenance import analyze_after_migrate
+
+        post_migrate.connect(analyze_after_migrate, sender=self)

@@ -24,11 +24,13 @@ class ItemForm(DomainErrorFormMixin):
     doc_number = forms.CharField(label=_("文号"), max_length=100, required=False)
     subject_words = forms.CharField(label=_("主题词"), max_length=200, required=False)
     written_on = forms.DateField(
-        label=_("成文日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("成文日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     formed_on = forms.DateField(
         label=_("信息形成日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("自该日起 20 个工作日内应当公开（条例第二十六条）。"),
     )
     summary = forms.CharField(

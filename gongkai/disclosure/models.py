@@ -142,7 +142,15 @@ class DisclosureItem(models.Model):
         verbose_name = _("主动公开信息")
         verbose_name_plural = _("主动公开信息")
         ordering = ["-published_on", "-updated_at"]
-        indexes = [models.Index(fields=["organ", "status", "-updated_at"])]
+        # The staff list sorts by these, newest first, with the id as tie-breaker.
+        indexes = [
+            models.Index(fields=["organ", "-updated_at", "-id"], name="disclosure_by_updated"),
+            models.Index(fields=["organ", "-published_on", "-id"], name="disclosure_by_published"),
+            models.Index(fields=["organ", "-formed_on", "-id"], name="disclosure_by_formed"),
+            models.Index(fields=["organ", "title", "-id"], name="disclosure_by_title"),
+            models.Index(fields=["organ", "index_no", "-id"], name="disclosure_by_index"),
+            models.Index(fields=["organ", "status", "-updated_at"], name="disclosure_by_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organ", "index_no"],

@@ -33,7 +33,9 @@ class NoticeForm(DomainErrorFormMixin):
 
 
 class CorrectDayForm(DomainErrorFormMixin):
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     kind = forms.ChoiceField(
         label=_("更正为"),
         choices=[("", _("普通日（按周一至周五上班）")), *DayKind.choices],
@@ -45,6 +47,7 @@ class CorrectDayForm(DomainErrorFormMixin):
 
 class CalculatorForm(forms.Form):
     start = forms.DateField(
-        label=_("起算日（如收到申请之日）"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起算日（如收到申请之日）"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     n = forms.IntegerField(label=_("工作日数"), min_value=1, max_value=366, initial=20)

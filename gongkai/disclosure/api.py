@@ -1,0 +1,220 @@
+"""API of proactive disclosure: list and create drafts, read and edit, workflow transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from gongkai.accounts.models import Unit
+from gongkai.accounts.selectors import list_organs_visible_to
+from gongkai.core.errors import InvalidInput, NotFound
+from gongkai.disclosure import services
+from gongkai.disclosure.catalogue import ensure_catalogue
+from gongkai.disclosure.models import CatalogueNode, DisclosureItem
+from gongkai.disclosure.selectors import ItemFilter, get_item, list_items, timeliness
+
+router = Router(tags=["disclosure"])
+
+
+class TimelinessOut(Schema):
+    due_on: dt.date
+    late_days: int
+    published: bool
+    provisional: bool
+    label: str
+
+
+class ItemOut(Schema):
+    id: int
+    organ_id: int
+    unit_id: int
+    node_id: int
+    kind: str
+    title: str
+    doc_number: str
+    topic: str
+    subject_words: str
+    summary: str
+    body: str
+    written_on: dt.date | None
+    formed_on: dt.date
+    validity: str
+    status: str
+    version: int
+    index_no: str
+    published_on: dt.date | None
+    needs_interpretation: bool
+    interprets_id: int | None
+    timeliness: TimelinessOut
+
+
+class ItemIn(Schema):
+    organ_id: int
+    unit_id: int
+    node_code: str = Field(description="目录栏目代码，如 s01、policies")
+    title: str = Field(min_length=1, max_length=300)
+    formed_on: dt.date
+    kind: Literal["general", "policy", "interpretation"] = "general"
+    doc_number: str = Field("", max_length=100)
+    topic: str = Field("", max_length=100)
+    subject_words: str = Field("", max_length=200)
+    summary: str = ""
+    body: str = ""
+    written_on: dt.date | None = None
+    needs_interpretation: bool = False
+    interprets_id: int | None = None
+
+
+class ItemPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=300)
+    doc_number: str | None = Field(None, max_length=100)
+    topic: str | None = Field(None, max_length=100)
+    subject_words: str | None = Field(None, max_length=200)
+    summary: str | None = None
+    body: str | None = None
+    written_on: dt.date | None = None
+    formed_on: dt.date | None = None
+    needs_interpretation: bool | None = None
+
+
+class TransitionIn(Schema):
+    action: Literal["submit", "review", "approve", "publish", "revise", "withdraw", "return"]
+    decision: Literal["disclose", "partial", "withhold"] | None = None
+    basis: str = ""
+    reason: str = ""
+
+
+def _out(item: DisclosureItem) -> ItemOut:
+    t = timeliness(item)
+    return ItemOut(
+        id=item.pk,
+        organ_id=item.organ_id,
+        unit_id=item.unit_id,
+        node_id=item.node_id,
+        kind=item.kind,
+        title=item.title,
+        doc_number=item.doc_number,
+        topic=item.topic,
+        subject_words=item.subject_words,
+        summary=item.summary,
+        body=item.body,
+        written_on=item.written_on,
+        formed_on=item.formed_on,
+        validity=item.validity,
+        status=item.status,
+        version=item.version,
+        index_no=item.index_no,
+        published_on=item.published_on,
+        needs_interpretation=item.needs_interpretation,
+        interprets_id=item.interprets_id,
+        timeliness=TimelinessOut(
+            due_on=t.due_on,
+            late_days=t.late_days,
+            published=t.published,
+            provisional=t.provisional,
+            label=t.label,
+        ),
+    )
+
+
+def _item(request: HttpRequest, item_id: int) -> DisclosureItem:
+    item = get_item(request.user, item_id)
+    if item is None:
+        raise NotFound
+    return item
+
+
+@router.get("/disclosures", response=list[ItemOut], summary="主动公开信息列表")
+def list_disclosures(
+    request: HttpRequest,
+    organ_id: int,
+    q: str = "",
+    status: str = "",
+    kind: str = "",
+    year: int | None = None,
+    sort: str = "updated",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[ItemOut]:
+    organ = list_organs_visible_to(request.user).filter(pk=organ_id).first()
+    if organ is None:
+        raise NotFound
+    limit = max(1, min(limit, 200))
+    items = list_items(
+        request.user,
+        organ=organ,
+        flt=ItemFilter(q=q, status=status, kind=kind, year=year, sort=sort),
+    )
+    return [_out(i) for i in items[offset : offset + limit]]
+
+
+@router.post("/disclosures", response={201: ItemOut}, summary="新建草稿")
+def create_disclosure(request: HttpRequest, payload: ItemIn) -> Status[ItemOut]:
+    organ = list_organs_visible_to(request.user).filter(pk=payload.organ_id).first()
+    if organ is None:
+        raise NotFound
+    ensure_catalogue(organ)
+    unit = Unit.objects.filter(organ=organ, pk=payload.unit_id).first()
+    node = CatalogueNode.objects.filter(organ=organ, code=payload.node_code).first()
+    if unit is None or node is None:
+        raise InvalidInput(details={"field": "unit_id" if unit is None else "node_code"})
+    interprets = (
+        DisclosureItem.objects.filter(organ=organ, pk=payload.interprets_id).first()
+        if payload.interprets_id
+        else None
+    )
+    data: dict[str, Any] = payload.dict(
+        exclude={"organ_id", "unit_id", "node_code", "title", "formed_on", "interprets_id"}
+    )
+    item = services.create_draft(
+        organ,
+        actor=request.user,
+        unit=unit,
+        node=node,
+        title=payload.title,
+        formed_on=payload.formed_on,
+        interprets=interprets,
+        **data,
+    )
+    return Status(201, _out(item))
+
+
+@router.get("/disclosures/{item_id}", response=ItemOut, summary="读取信息")
+def read_disclosure(request: HttpRequest, item_id: int) -> ItemOut:
+    return _out(_item(request, item_id))
+
+
+@router.patch("/disclosures/{item_id}", response=ItemOut, summary="修改草稿")
+def edit_disclosure(request: HttpRequest, item_id: int, payload: ItemPatch) -> ItemOut:
+    item = _item(request, item_id)
+    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return _out(services.update_draft(item, actor=request.user, **fields))
+
+
+@router.post("/disclosures/{item_id}/transitions", response=ItemOut, summary="办理流程")
+def transition(request: HttpRequest, item_id: int, payload: TransitionIn) -> ItemOut:
+    item = _item(request, item_id)
+    user = request.user
+    action = payload.action
+    if action == "submit":
+        item = services.submit_item(item, actor=user)
+    elif action == "review":
+        if payload.decision is None:
+            raise InvalidInput(details={"field": "decision"})
+        item = services.review_item(
+            item, actor=user, decision=payload.decision, basis=payload.basis
+        )
+    elif action == "approve":
+        item = services.approve_item(item, actor=user)
+    elif action == "publish":
+        item = services.publish_item(item, actor=user)
+    elif action == "revise":
+        item = services.start_revision(item, actor=user)
+    elif action == "withdraw":
+        item = services.withdraw_item(item, actor=user, reason=payload.reason)
+    else:
+        item = services.return_item(item, actor=user, reason=payload.reason)
+    return _out(item)
