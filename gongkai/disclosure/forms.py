@@ -101,3 +101,12 @@ class ValidityForm(DomainErrorFormMixin):
         field = self.fields["replaced_by"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
         field.queryset = DisclosureItem.objects.filter(organ=organ, status=ItemStatus.PUBLISHED)
+
+
+class PowerUploadForm(DomainErrorFormMixin):
+    file = forms.FileField(
+        label=_("权责清单（.xlsx）"),
+        help_text=_(
+            "表头须包含：事项名称、职权类别、设定依据、实施主体；可含事项编码、责任事项、追责情形。"
+        ),
+    )

@@ -214,3 +214,46 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PowerList(models.Model):
+    """One imported version of the organ's 权责清单; the newest is the current one."""
+
+    organ = models.ForeignKey("accounts.Organ", on_delete=models.PROTECT, related_name="+")
+    import_job = models.ForeignKey("core.ImportJob", on_delete=models.PROTECT, related_name="+")
+    source_name = models.CharField(_("来源文件"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_current = models.BooleanField(_("现行"), default=True)
+
+    class Meta:
+        verbose_name = _("权责清单")
+        verbose_name_plural = _("权责清单")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.source_name
+
+
+class PowerItem(models.Model):
+    """One power (权力事项) of the organ with its basis and responsibilities."""
+
+    power_list = models.ForeignKey(PowerList, on_delete=models.CASCADE, related_name="items")
+    row = models.PositiveIntegerField(_("行号"))
+    code = models.CharField(_("事项编码"), max_length=100, blank=True)
+    name = models.CharField(_("事项名称"), max_length=300)
+    category = models.CharField(_("职权类别"), max_length=30)
+    basis = models.TextField(_("设定依据"))
+    subject = models.CharField(_("实施主体"), max_length=200)
+    unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responsibilities = models.TextField(_("责任事项"), blank=True)
+    accountability = models.TextField(_("追责情形"), blank=True)
+
+    class Meta:
+        verbose_name = _("权力事项")
+        verbose_name_plural = _("权力事项")
+        ordering = ["power_list", "row"]
+
+    def __str__(self) -> str:
+        return self.name

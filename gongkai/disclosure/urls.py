@@ -10,6 +10,7 @@ urlpatterns = [
     path("review/", views.review_queue_view, name="review_queue"),
     path("missing-interpretations/", views.missing_interpretations_view, name="missing"),
     path("attachments/<int:pk>/", views.attachment_view, name="attachment"),
+    path("powers/", views.powers_view, name="powers"),
     path("<int:pk>/", views.item_view, name="item"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),
     path("<int:pk>/action/", views.action_view, name="action"),

@@ -23,6 +23,7 @@ from gongkai.disclosure.choices import ItemKind, ItemStatus
 from gongkai.disclosure.forms import (
     AttachmentForm,
     ItemForm,
+    PowerUploadForm,
     ReasonForm,
     ReviewForm,
     ValidityForm,
@@ -337,3 +338,59 @@ def public_attachment_view(request: HttpRequest, pk: int) -> FileResponse:
         Attachment, pk=pk, is_removed=False, item__status=ItemStatus.PUBLISHED
     )
     return FileResponse(attachment.file.open("rb"), filename=attachment.original_name)
+
+
+@login_required
+def powers_view(request: HttpRequest) -> HttpResponse:
+    """The current 权责清单, the last import's bad rows, and an upload for coordinators."""
+    from gongkai.disclosure.models import PowerList
+    from gongkai.disclosure.powers import import_power_list
+
+    organ = _organ(request)
+    may_import = can(request.user, Action.COORDINATE, organ=organ)
+    form = PowerUploadForm(request.POST or None, request.FILES or None) if may_import else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            power_list = import_power_list(
+                organ,
+                actor=request.user,
+                data=upload.read(),
+                source_name=upload.name or "powers.xlsx",
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            bad = power_list.import_job.result.get("bad_rows", 0)
+            messages.success(
+                request,
+                _("已导入 %(n)d 项权力事项；%(bad)d 行有问题未导入，见下表。")
+                % {"n": power_list.items.count(), "bad": bad},
+            )
+            return redirect("disclosure:powers")
+    current = PowerList.objects.filter(organ=organ, is_current=True).first()
+    return render(
+        request,
+        "disclosure/powers.html",
+        {
+            "organ": organ,
+            "form": form,
+            "current": current,
+            "items": current.items.select_related("unit")[:2000] if current else [],
+            "errors": current.import_job.row_errors.all() if current else [],
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def public_powers_view(request: HttpRequest, organ_id: int) -> HttpResponse:
+    from gongkai.accounts.models import Organ
+    from gongkai.disclosure.models import PowerList
+
+    organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
+    current = PowerList.objects.filter(organ=organ, is_current=True).first()
+    return render(
+        request,
+        "disclosure/public_powers.html",
+        {"organ": organ, "current": current, "items": current.items.all() if current else []},
+    )

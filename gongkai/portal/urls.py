@@ -1,6 +1,10 @@
 from django.urls import path
 
-from gongkai.disclosure.views import public_attachment_view, public_item_view
+from gongkai.disclosure.views import (
+    public_attachment_view,
+    public_item_view,
+    public_powers_view,
+)
 from gongkai.portal import views
 from gongkai.workdays.views import calculator_view
 
@@ -11,4 +15,5 @@ urlpatterns = [
     path("workdays/", calculator_view, name="workday_calculator"),
     path("xxgk/items/<int:pk>/", public_item_view, name="disclosure_item"),
     path("xxgk/files/<int:pk>/", public_attachment_view, name="disclosure_file"),
+    path("xxgk/<int:organ_id>/powers/", public_powers_view, name="powers"),
 ]

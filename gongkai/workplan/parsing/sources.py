@@ -20,6 +20,12 @@ from gongkai.lib.documents import UnreadableDocument, decode_text
 @dataclass
 class Table:
     rows: list[list[str]] = field(default_factory=list)
+    # Where each row was in the source (spreadsheet row or text line), for error messages.
+    source_rows: list[int] = field(default_factory=list)
+
+    def add(self, cells: list[str], source_row: int) -> None:
+        self.rows.append(cells)
+        self.source_rows.append(source_row)
 
 
 @dataclass
@@ -59,7 +65,7 @@ def text_blocks(text: str) -> list[Block]:
     """Split text into paragraphs and tables (tab-separated or Markdown pipe rows)."""
     blocks: list[Block] = []
     table: Table | None = None
-    for raw in text.splitlines():
+    for line_number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip("\r\n")
         stripped = line.strip()
         is_pipe = (stripped.startswith("|") and stripped.count("|") >= 2) or stripped.count(
@@ -72,7 +78,7 @@ def text_blocks(text: str) -> list[Block]:
             if table is None:
                 table = Table()
                 blocks.append(table)
-            table.rows.append(cells)
+            table.add(cells, line_number)
             continue
         if not stripped:
             continue  # blank lines do not end a table: the reference repeats headers between groups
@@ -97,8 +103,8 @@ def _docx_blocks(data: bytes) -> list[Block]:
                 blocks.append(Paragraph(normalise(item.text)))
         elif isinstance(item, DocxTable):
             table = Table()
-            for row in item.rows:
-                table.rows.append([normalise(cell.text) for cell in row.cells])
+            for number, row in enumerate(item.rows, start=1):
+                table.add([normalise(cell.text) for cell in row.cells], number)
             blocks.append(table)
     return blocks
 
@@ -143,7 +149,7 @@ def _xlsx_blocks(data: bytes) -> list[Block]:
             ):
                 blocks.append(Paragraph(next(iter(non_empty))))  # a title row above the table
                 continue
-            table.rows.append(cells)
+            table.add(cells, r)
         if table.rows:
             blocks.append(table)
     return blocks
