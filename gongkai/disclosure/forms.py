@@ -110,3 +110,50 @@ class PowerUploadForm(DomainErrorFormMixin):
             "表头须包含：事项名称、职权类别、设定依据、实施主体；可含事项编码、责任事项、追责情形。"
         ),
     )
+
+
+class GuideForm(DomainErrorFormMixin):
+    classification = forms.CharField(
+        label=_("政府信息的分类、编排体系"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    how_to_obtain = forms.CharField(label=_("获取方式"), widget=forms.Textarea(attrs={"rows": 3}))
+    how_to_apply = forms.CharField(
+        label=_("依申请公开的申请方式与处理流程"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    office_name = forms.CharField(label=_("工作机构名称"), max_length=100)
+    address = forms.CharField(label=_("办公地址"), max_length=200)
+    office_hours = forms.CharField(label=_("办公时间"), max_length=200)
+    phone = forms.CharField(label=_("联系电话"), max_length=50)
+    fax = forms.CharField(label=_("传真号码"), max_length=50, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    website = forms.URLField(label=_("互联网联系方式"), required=False, assume_scheme="https")
+    remedies = forms.CharField(
+        label=_("监督和救济渠道"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NormativeForm(DomainErrorFormMixin):
+    title = forms.CharField(label=_("文件名称"), max_length=300)
+    doc_number = forms.CharField(label=_("文号"), max_length=100)
+    registration_no = forms.CharField(label=_("登记号"), max_length=100, required=False)
+    drafting_unit = forms.ModelChoiceField(label=_("起草单位"), queryset=Unit.objects.none())
+    issued_on = forms.DateField(
+        label=_("印发日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    effective_on = forms.DateField(
+        label=_("施行日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    expires_on = forms.DateField(
+        label=_("失效日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("留空按规定的有效期计算。"),
+    )
+    gazette_issue = forms.CharField(label=_("政府公报期号"), max_length=100, required=False)
+    legality_review = forms.CharField(label=_("合法性审核编号"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["drafting_unit"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = units

@@ -257,3 +257,94 @@ class PowerItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GuideVersion(models.Model):
+    """One version of the organ's 政府信息公开指南 (条例 第十二条); the newest is current."""
+
+    organ = models.ForeignKey(
+        "accounts.Organ", on_delete=models.PROTECT, related_name="guide_versions"
+    )
+    version = models.PositiveIntegerField()
+    classification = models.TextField(_("政府信息的分类、编排体系"))
+    how_to_obtain = models.TextField(_("获取方式（主动公开的查阅途径）"))
+    how_to_apply = models.TextField(_("依申请公开的申请方式与处理流程"))
+    office_name = models.CharField(_("工作机构名称"), max_length=100)
+    address = models.CharField(_("办公地址"), max_length=200)
+    office_hours = models.CharField(_("办公时间"), max_length=200)
+    phone = models.CharField(_("联系电话"), max_length=50)
+    fax = models.CharField(_("传真号码"), max_length=50, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    website = models.URLField(_("互联网联系方式"), blank=True)
+    remedies = models.TextField(_("监督和救济渠道"), blank=True)
+    reviewed_on = models.DateField(_("最近审核日期"))
+    organ_contacts = models.JSONField(_("编写时的机关联系信息"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公开指南")
+        verbose_name_plural = _("公开指南")
+        ordering = ["organ", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "version"], name="disclosure_guide_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id} v{self.version}"
+
+
+class NormativeDocument(models.Model):
+    """An entry of the 规范性文件台账, linked to its disclosure item when published."""
+
+    organ = models.ForeignKey(
+        "accounts.Organ", on_delete=models.PROTECT, related_name="normative_documents"
+    )
+    item = models.OneToOneField(
+        DisclosureItem, on_delete=models.PROTECT, null=True, blank=True, related_name="normative"
+    )
+    title = models.CharField(_("文件名称"), max_length=300)
+    doc_number = models.CharField(_("文号"), max_length=100)
+    registration_no = models.CharField(_("登记号"), max_length=100, blank=True)
+    drafting_unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("起草单位")
+    )
+    issued_on = models.DateField(_("印发日期"))
+    effective_on = models.DateField(_("施行日期"))
+    expires_on = models.DateField(_("失效日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=[
+            ("valid", _("现行有效")),
+            ("repealed", _("已废止")),
+            ("expired", _("已失效")),
+            ("amended", _("已修改")),
+        ],
+        default="valid",
+    )
+    status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("替代文件"),
+    )
+    gazette_issue = models.CharField(_("政府公报期号"), max_length=100, blank=True)
+    legality_review = models.CharField(_("合法性审核编号"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("规范性文件")
+        verbose_name_plural = _("规范性文件台账")
+        ordering = ["organ", "-issued_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "doc_number"], name="disclosure_normative_no")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.doc_number}）"

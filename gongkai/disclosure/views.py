@@ -22,7 +22,9 @@ from gongkai.disclosure.catalogue import ensure_catalogue
 from gongkai.disclosure.choices import ItemKind, ItemStatus
 from gongkai.disclosure.forms import (
     AttachmentForm,
+    GuideForm,
     ItemForm,
+    NormativeForm,
     PowerUploadForm,
     ReasonForm,
     ReviewForm,
@@ -394,3 +396,129 @@ def public_powers_view(request: HttpRequest, organ_id: int) -> HttpResponse:
         "disclosure/public_powers.html",
         {"organ": organ, "current": current, "items": current.items.all() if current else []},
     )
+
+
+@login_required
+def guide_view(request: HttpRequest) -> HttpResponse:
+    """The 公开指南: current version, reminders, a new version for coordinators."""
+    from gongkai.disclosure import guide
+
+    organ = _organ(request)
+    current = guide.current_guide(organ)
+    may_edit = can(request.user, Action.COORDINATE, organ=organ)
+    initial = (
+        {f: getattr(current, f) for f in guide.GUIDE_FIELDS}
+        if current
+        else guide.draft_fields(organ)
+    )
+    form = GuideForm(request.POST or None, initial=initial) if may_edit else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            guide.save_guide(organ, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("已保存新版本的公开指南。"))
+            return redirect("disclosure:guide")
+    return render(
+        request,
+        "disclosure/guide.html",
+        {
+            "organ": organ,
+            "current": current,
+            "form": form,
+            "reminders": guide.guide_reminders(organ),
+            "versions": organ.guide_versions.select_related("created_by")[:20],
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def public_guide_view(request: HttpRequest, organ_id: int) -> HttpResponse:
+    from gongkai.accounts.models import Organ
+    from gongkai.disclosure import guide
+
+    organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
+    current = guide.current_guide(organ)
+    if current is None:
+        raise Http404
+    return render(request, "disclosure/public_guide.html", {"organ": organ, "guide": current})
+
+
+@login_required
+def ledger_view(request: HttpRequest) -> HttpResponse:
+    """The 规范性文件台账: register, change status, expiring documents, yearly counts."""
+    from gongkai.disclosure import ledger
+    from gongkai.disclosure.models import NormativeDocument
+
+    organ = _organ(request)
+    units = list_actable_units(organ, user=request.user)
+    form = (
+        NormativeForm(request.POST if request.POST.get("form") == "register" else None, units=units)
+        if units.exists()
+        else None
+    )
+    if request.method == "POST" and request.POST.get("form") == "status":
+        doc = get_object_or_404(
+            NormativeDocument, organ=organ, pk=_int(request.POST.get("doc")) or 0
+        )
+        replaced = NormativeDocument.objects.filter(
+            organ=organ, pk=_int(request.POST.get("replaced_by")) or 0
+        ).first()
+        try:
+            import datetime as dt
+
+            on = dt.date.fromisoformat(request.POST.get("on", ""))
+            ledger.change_document_status(
+                doc,
+                actor=request.user,
+                status=request.POST.get("status", ""),
+                on=on,
+                replaced_by=replaced,
+            )
+        except ValueError:
+            messages.error(request, _("请填写变更日期。"))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已更新状态。"))
+        return redirect("disclosure:ledger")
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            ledger.register_document(organ, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("已登记。"))
+            return redirect("disclosure:ledger")
+    today = today_local()
+    year = _int(request.GET.get("year")) or today.year
+    return render(
+        request,
+        "disclosure/ledger.html",
+        {
+            "organ": organ,
+            "form": form,
+            "year": year,
+            "documents": NormativeDocument.objects.filter(organ=organ).select_related(
+                "drafting_unit", "replaced_by"
+            ),
+            "expiring": ledger.expiring_documents(organ, today=today),
+            "counts": ledger.yearly_counts(organ, year),
+            "may_change": can(request.user, Action.COORDINATE, organ=organ),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def ledger_export_view(request: HttpRequest) -> HttpResponse:
+    from gongkai.disclosure import ledger
+
+    organ = _organ(request)
+    response = HttpResponse(
+        ledger.ledger_xlsx(organ),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="normative-ledger.xlsx"'
+    return response

@@ -2,6 +2,7 @@ from django.urls import path
 
 from gongkai.disclosure.views import (
     public_attachment_view,
+    public_guide_view,
     public_item_view,
     public_powers_view,
 )
@@ -16,4 +17,5 @@ urlpatterns = [
     path("xxgk/items/<int:pk>/", public_item_view, name="disclosure_item"),
     path("xxgk/files/<int:pk>/", public_attachment_view, name="disclosure_file"),
     path("xxgk/<int:organ_id>/powers/", public_powers_view, name="powers"),
+    path("xxgk/<int:organ_id>/guide/", public_guide_view, name="guide"),
 ]

@@ -1,0 +1,189 @@
+"""The 规范性文件台账: register, status changes, expiry reminders, yearly counts, export.
+
+The validity period and the reminder lead time are settings (RULES §10 ❓: 一般不超过5年 and a
+review about six months before expiry are recalled, not verified).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from gongkai.accounts.models import Organ, Unit
+from gongkai.accounts.permissions import Action, require
+from gongkai.core.audit import record_event
+from gongkai.core.errors import InvalidInput
+from gongkai.disclosure.models import DisclosureItem, NormativeDocument
+
+STATUSES = ("valid", "repealed", "expired", "amended")
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def register_document(
+    organ: Organ,
+    *,
+    actor: Any,
+    title: str,
+    doc_number: str,
+    drafting_unit: Unit,
+    issued_on: dt.date,
+    effective_on: dt.date,
+    expires_on: dt.date | None = None,
+    registration_no: str = "",
+    gazette_issue: str = "",
+    legality_review: str = "",
+    item: DisclosureItem | None = None,
+) -> NormativeDocument:
+    """Enter a normative document in the ledger (validity defaults to the configured years)."""
+    require(actor, Action.ACT_FOR_UNIT, organ=organ, unit=drafting_unit)
+    if not title.strip() or not doc_number.strip():
+        raise InvalidInput(
+            _("请填写文件名称和文号。"),
+            details={"field": "title" if not title.strip() else "doc_number"},
+        )
+    if effective_on < issued_on:
+        raise InvalidInput(_("施行日期不能早于印发日期。"), details={"field": "effective_on"})
+    expires_on = expires_on or _add_years(effective_on, settings.GONGKAI_NORMATIVE_VALIDITY_YEARS)
+    if expires_on <= effective_on:
+        raise InvalidInput(_("失效日期必须晚于施行日期。"), details={"field": "expires_on"})
+    if NormativeDocument.objects.filter(organ=organ, doc_number=doc_number.strip()).exists():
+        raise InvalidInput(_("台账中已有该文号。"), details={"field": "doc_number"})
+    if item is not None and item.organ_id != organ.pk:
+        raise InvalidInput(details={"field": "item"})
+    doc = NormativeDocument.objects.create(
+        organ=organ,
+        title=title.strip(),
+        doc_number=doc_number.strip(),
+        drafting_unit=drafting_unit,
+        issued_on=issued_on,
+        effective_on=effective_on,
+        expires_on=expires_on,
+        registration_no=registration_no.strip(),
+        gazette_issue=gazette_issue.strip(),
+        legality_review=legality_review.strip(),
+        item=item,
+    )
+    record_event(
+        "disclosure.normative.registered",
+        actor=actor,
+        obj=doc,
+        organ_id=organ.pk,
+        changes={"doc_number": doc.doc_number, "expires_on": expires_on},
+    )
+    return doc
+
+
+@transaction.atomic
+def change_document_status(
+    doc: NormativeDocument,
+    *,
+    actor: Any,
+    status: str,
+    on: dt.date,
+    replaced_by: NormativeDocument | None = None,
+) -> NormativeDocument:
+    """Record 废止/失效/修改 (with the replacing document) on a date."""
+    require(actor, Action.COORDINATE, organ=doc.organ)
+    if status not in STATUSES:
+        raise InvalidInput(_("状态无效。"), details={"field": "status"})
+    if replaced_by is not None and (
+        replaced_by.pk == doc.pk or replaced_by.organ_id != doc.organ_id
+    ):
+        raise InvalidInput(_("替代文件无效。"), details={"field": "replaced_by"})
+    before = doc.status
+    doc.status, doc.status_changed_on, doc.replaced_by = status, on, replaced_by
+    doc.save(update_fields=["status", "status_changed_on", "replaced_by"])
+    record_event(
+        "disclosure.normative.status_changed",
+        actor=actor,
+        obj=doc,
+        organ_id=doc.organ_id,
+        changes={"status": [before, status], "on": on},
+    )
+    return doc
+
+
+def expiring_documents(organ: Organ, *, today: dt.date) -> list[NormativeDocument]:
+    """Valid documents whose validity ends within the reminder period (or has ended)."""
+    horizon = today + dt.timedelta(days=settings.GONGKAI_NORMATIVE_REMINDER_DAYS)
+    return list(
+        NormativeDocument.objects.filter(
+            organ=organ, status="valid", expires_on__lte=horizon
+        ).order_by("expires_on")
+    )
+
+
+def yearly_counts(organ: Organ, year: int) -> dict[str, int]:
+    """本年制发 / 本年废止 (or lapsed) / 现行有效 at year end, for the annual report (§3.3)."""
+    docs = NormativeDocument.objects.filter(organ=organ)
+    end = dt.date(year, 12, 31)
+    issued = docs.filter(issued_on__year=year).count()
+    repealed = docs.filter(status__in=["repealed", "expired"], status_changed_on__year=year).count()
+    current = (
+        docs.filter(issued_on__lte=end)
+        .filter(Q(status="valid") | Q(status_changed_on__gt=end))
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=end))
+        .count()
+    )
+    return {"issued": issued, "repealed": repealed, "current": current}
+
+
+def ledger_xlsx(organ: Organ) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # noqa: S101
+    sheet.title = _("规范性文件台账")
+    sheet.append(
+        [
+            "文件名称",
+            "文号",
+            "登记号",
+            "起草单位",
+            "印发日期",
+            "施行日期",
+            "失效日期",
+            "状态",
+            "状态变更日期",
+            "替代文件",
+            "公报期号",
+            "合法性审核编号",
+        ]
+    )
+    labels = dict(NormativeDocument._meta.get_field("status").choices or [])
+    for doc in NormativeDocument.objects.filter(organ=organ).select_related(
+        "drafting_unit", "replaced_by"
+    ):
+        sheet.append(
+            [
+                doc.title,
+                doc.doc_number,
+                doc.registration_no,
+                doc.drafting_unit.name,
+                doc.issued_on,
+                doc.effective_on,
+                doc.expires_on,
+                str(labels.get(doc.status, doc.status)),
+                doc.status_changed_on,
+                doc.replaced_by.doc_number if doc.replaced_by else "",
+                doc.gazette_issue,
+                doc.legality_review,
+            ]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
