@@ -31,3 +31,15 @@ class ItemKind(models.TextChoices):
     GENERAL = "general", _("政府信息")
     POLICY = "policy", _("政策文件")
     INTERPRETATION = "interpretation", _("政策解读")
+    PERSONNEL = "personnel", _("人事任免")
+    RECRUITMENT = "recruitment", _("考录招聘")
+    BUDGET = "budget", _("预算决算")
+    THREE_PUBLIC = "three_public", _("三公经费")
+
+
+class InterpretationForm(models.TextChoices):
+    TEXT = "text", _("文字解读")
+    GRAPHIC = "graphic", _("图表图解")
+    MEDIA = "media", _("音视频")
+    QA = "qa", _("简明问答")
+    PRESS = "press", _("新闻发布会")

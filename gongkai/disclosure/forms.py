@@ -9,8 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.forms import DomainErrorFormMixin
 from gongkai.accounts.models import Organ, Unit
-from gongkai.disclosure.choices import ItemKind, ItemStatus, ReviewDecision, Validity
+from gongkai.disclosure.choices import (
+    InterpretationForm,
+    ItemKind,
+    ItemStatus,
+    ReviewDecision,
+    Validity,
+)
 from gongkai.disclosure.models import CatalogueNode, DisclosureItem
+from gongkai.disclosure.structured import DETAIL_FIELDS
 
 
 class ItemForm(DomainErrorFormMixin):
@@ -47,8 +54,42 @@ class ItemForm(DomainErrorFormMixin):
         label=_("所解读的政策文件"), required=False, queryset=DisclosureItem.objects.none()
     )
 
-    def __init__(self, *args: Any, organ: Organ, units: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organ: Organ, units: Any, kind: str = "general", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.item_kind = kind
+        self.fields["kind"].initial = kind
+        self.fields["kind"].disabled = True  # chosen before the form: it decides the fields
+        if kind == ItemKind.INTERPRETATION:
+            self.fields["interpretation_form"] = forms.ChoiceField(
+                label=_("解读形式"), choices=InterpretationForm.choices
+            )
+            self.fields["qa"] = forms.CharField(
+                label=_("简明问答"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=_("每行以“问：”或“答：”开头；回答可以换行续写。"),
+            )
+        else:
+            del self.fields["interprets"]
+        if kind != ItemKind.POLICY:
+            del self.fields["needs_interpretation"]
+        for key, label, kind_of, required in DETAIL_FIELDS.get(kind, []):
+            name = f"detail_{key}"
+            if kind_of.startswith("choice:"):
+                options = kind_of[7:].split("|")
+                self.fields[name] = forms.ChoiceField(
+                    label=label, required=required, choices=[(o, o) for o in options]
+                )
+            elif kind_of == "date":
+                self.fields[name] = forms.DateField(
+                    label=label,
+                    required=required,
+                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                )
+            else:
+                self.fields[name] = forms.CharField(label=label, required=required, max_length=500)
         for name, queryset in (
             ("node", CatalogueNode.objects.filter(organ=organ, is_active=True)),
             ("unit", units),
@@ -59,9 +100,31 @@ class ItemForm(DomainErrorFormMixin):
                 ),
             ),
         ):
+            if name not in self.fields:
+                continue
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
             field.queryset = queryset
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned data as the disclosure services take it (details, Q&A pairs)."""
+        from gongkai.disclosure.structured import parse_qa
+
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if not k.startswith("detail_") and k not in ("qa", "kind")
+        }
+        data["kind"] = self.item_kind
+        if self.item_kind in DETAIL_FIELDS:
+            data["details"] = {
+                key: (v.isoformat() if hasattr(v, "isoformat") else v)
+                for key, *_rest in DETAIL_FIELDS[self.item_kind]
+                if (v := self.cleaned_data.get(f"detail_{key}")) not in (None, "")
+            }
+        if self.item_kind == ItemKind.INTERPRETATION:
+            data["qa_pairs"] = parse_qa(self.cleaned_data.get("qa", ""))
+        return data
 
     def clean_body(self) -> str:
         body = str(self.cleaned_data.get("body", "")).strip()

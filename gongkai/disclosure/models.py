@@ -7,7 +7,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.uploads import RandomUploadTo
-from gongkai.disclosure.choices import ItemKind, ItemStatus, ReviewDecision, Validity
+from gongkai.disclosure.choices import (
+    InterpretationForm,
+    ItemKind,
+    ItemStatus,
+    ReviewDecision,
+    Validity,
+)
 
 
 class CatalogueNode(models.Model):
@@ -107,6 +113,11 @@ class DisclosureItem(models.Model):
         related_name="interpretations",
         verbose_name=_("所解读的政策"),
     )
+    interpretation_form = models.CharField(
+        _("解读形式"), max_length=10, blank=True, choices=InterpretationForm.choices
+    )
+    qa_pairs = models.JSONField(_("简明问答"), default=list, blank=True)
+    details = models.JSONField(_("结构化信息"), default=dict, blank=True)
     status = models.CharField(
         _("状态"),
         max_length=10,

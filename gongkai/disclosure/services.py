@@ -35,6 +35,7 @@ from gongkai.disclosure.models import (
     IndexCounter,
     ItemVersion,
 )
+from gongkai.disclosure.structured import DETAIL_FIELDS, clean_details
 
 ATTACHMENT_POLICY = UploadPolicy(allowed={**DOCUMENT_TYPES, **IMAGE_TYPES, **MEDIA_TYPES})
 EDITABLE_FIELDS = (
@@ -51,6 +52,9 @@ EDITABLE_FIELDS = (
     "needs_interpretation",
     "interprets",
     "unit",
+    "interpretation_form",
+    "qa_pairs",
+    "details",
 )
 ALLOWED_TAGS = {
     "p",
@@ -111,6 +115,9 @@ def _snapshot(item: DisclosureItem) -> dict[str, Any]:
         "unit": item.unit_id,
         "kind": item.kind,
         "validity": item.validity,
+        "details": item.details,
+        "qa_pairs": item.qa_pairs,
+        "interpretation_form": item.interpretation_form,
         "index_no": item.index_no,
         "attachments": [
             {"id": a.pk, "name": a.original_name, "type": a.media_type, "size": a.size}
@@ -119,7 +126,7 @@ def _snapshot(item: DisclosureItem) -> dict[str, Any]:
     }
 
 
-def _check_fields(organ: Organ, fields: dict[str, Any]) -> None:
+def _check_fields(organ: Organ, fields: dict[str, Any], *, kind: str = ItemKind.GENERAL) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(details={"fields": sorted(unknown)})
@@ -136,6 +143,9 @@ def _check_fields(organ: Organ, fields: dict[str, Any]) -> None:
     target = fields.get("interprets")
     if target is not None and (target.organ_id != organ.pk or target.kind != ItemKind.POLICY):
         raise InvalidInput(_("所解读的必须是本机关的政策文件。"), details={"field": "interprets"})
+    kind = fields.get("kind", kind)
+    if kind in DETAIL_FIELDS or "details" in fields:
+        fields["details"] = clean_details(kind, fields.get("details") or {})
 
 
 @transaction.atomic
@@ -152,7 +162,7 @@ def create_draft(
     """Start a draft for ``unit`` (the editor must act for it)."""
     require(actor, Action.ACT_FOR_UNIT, organ=organ, unit=unit)
     all_fields = {"unit": unit, "node": node, "title": title, "formed_on": formed_on, **fields}
-    _check_fields(organ, all_fields)
+    _check_fields(organ, all_fields, kind=fields.get("kind", ItemKind.GENERAL))
     item = DisclosureItem.objects.create(organ=organ, created_by=actor, **all_fields)
     record_event(
         "disclosure.item.created",
@@ -176,7 +186,7 @@ def update_draft(item: DisclosureItem, *, actor: Any, **fields: Any) -> Disclosu
     _require_editable(item, actor)
     if "unit" in fields:
         require(actor, Action.ACT_FOR_UNIT, organ=item.organ, unit=fields["unit"])
-    _check_fields(item.organ, fields)
+    _check_fields(item.organ, fields, kind=item.kind)
     before = {
         k: getattr(item, k + "_id" if k in ("node", "unit", "interprets") else k) for k in fields
     }

@@ -42,6 +42,7 @@ from gongkai.disclosure.selectors import (
     list_versions,
     timeliness,
 )
+from gongkai.disclosure.structured import detail_rows
 
 PAGE_SIZE = 30
 FORM_FIELDS = (
@@ -121,15 +122,22 @@ def edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     units = list_actable_units(organ, user=request.user)
     if not units.exists():
         raise Http404
-    initial = (
-        {f: getattr(item, f) for f in FORM_FIELDS}
+    kind = item.kind if item else request.GET.get("kind", ItemKind.GENERAL)
+    if kind not in ItemKind.values:
+        raise Http404
+    initial: dict[str, Any] = (
+        {f: getattr(item, f) for f in FORM_FIELDS if f != "kind"}
         if item
         else {"formed_on": today_local(), "unit": units.first()}
     )
-    form = ItemForm(request.POST or None, organ=organ, units=units, initial=initial)
+    if item is not None:
+        initial.update({f"detail_{k}": v for k, v in item.details.items()})
+        initial["qa"] = "\n".join(f"问：{p['q']}\n答：{p['a']}" for p in item.qa_pairs)
+        initial["interpretation_form"] = item.interpretation_form
+    form = ItemForm(request.POST or None, organ=organ, units=units, initial=initial, kind=kind)
     if request.method == "POST" and form.is_valid():
-        data = {f: form.cleaned_data[f] for f in FORM_FIELDS}
         try:
+            data = form.service_fields()
             if item is None:
                 unit, node, title, formed_on = (
                     data.pop("unit"),
@@ -147,8 +155,8 @@ def edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     **data,
                 )
             else:
-                changed = {k: v for k, v in data.items() if k in form.changed_data}
-                services.update_draft(item, actor=request.user, **changed)
+                data.pop("kind")
+                services.update_draft(item, actor=request.user, **data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -176,6 +184,7 @@ def item_view(request: HttpRequest, pk: int) -> HttpResponse:
         "disclosure/item.html",
         {
             "item": item,
+            "detail_rows": detail_rows(item.kind, item.details),
             "timeliness": timeliness(item),
             "versions": versions,
             "diff": diff,
@@ -329,6 +338,9 @@ def public_item_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "snapshot": version.snapshot if version else {},
+            "detail_rows": (
+                detail_rows(item.kind, version.snapshot.get("details", {})) if version else []
+            ),
             "organ": item.organ,
             "interpretations": item.interpretations.filter(status=ItemStatus.PUBLISHED),
         },
