@@ -5,10 +5,15 @@ Sources: 条例 第二十条 (the 15 statutory items) and 国办公开办函〔2
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Organ
+from gongkai.accounts.permissions import Action, require
+from gongkai.core.audit import record_event
+from gongkai.core.errors import InvalidInput
 from gongkai.disclosure.models import CatalogueNode
 
 # code, name, parent code, expected update cadence in days (None: when something happens)
@@ -52,3 +57,63 @@ def ensure_catalogue(organ: Organ) -> list[CatalogueNode]:
                 cadence_days=cadence,
             )
     return list(existing.values())
+
+
+@transaction.atomic
+def save_node(
+    organ: Organ,
+    *,
+    actor: Any,
+    name: str,
+    parent: CatalogueNode | None = None,
+    cadence_days: int | None = None,
+    node: CatalogueNode | None = None,
+    is_active: bool = True,
+) -> CatalogueNode:
+    """Add a column to the catalogue, or rename, move, re-time or retire one."""
+    require(actor, Action.COORDINATE, organ=organ)
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_("请填写栏目名称。"), details={"field": "name"})
+    if parent is not None and parent.organ_id != organ.pk:
+        raise InvalidInput(details={"field": "parent"})
+    if node is not None and parent is not None:
+        ancestor: CatalogueNode | None = parent
+        while ancestor is not None:
+            if ancestor.pk == node.pk:
+                raise InvalidInput(
+                    _("栏目不能放在自己或下级栏目之下。"), details={"field": "parent"}
+                )
+            ancestor = ancestor.parent
+    if node is None:
+        existing = set(CatalogueNode.objects.filter(organ=organ).values_list("code", flat=True))
+        code = next(f"c{i}" for i in range(1, len(existing) + 2) if f"c{i}" not in existing)
+        node = CatalogueNode.objects.create(
+            organ=organ,
+            code=code,
+            name=name,
+            parent=parent,
+            cadence_days=cadence_days,
+            sort_order=(len(existing) + 1) * 10,
+        )
+        action = "disclosure.catalogue.added"
+        changes: dict[str, Any] = {"name": name}
+    else:
+        if node.organ_id != organ.pk:
+            raise InvalidInput(details={"field": "node"})
+        changes = {
+            "name": [node.name, name],
+            "parent": [node.parent_id, getattr(parent, "pk", None)],
+            "cadence_days": [node.cadence_days, cadence_days],
+            "is_active": [node.is_active, is_active],
+        }
+        node.name, node.parent, node.cadence_days, node.is_active = (
+            name,
+            parent,
+            cadence_days,
+            is_active,
+        )
+        node.save(update_fields=["name", "parent", "cadence_days", "is_active"])
+        action = "disclosure.catalogue.changed"
+    record_event(action, actor=actor, obj=node, organ_id=organ.pk, changes=changes)
+    return node

@@ -11,6 +11,7 @@ urlpatterns = [
     path("missing-interpretations/", views.missing_interpretations_view, name="missing"),
     path("attachments/<int:pk>/", views.attachment_view, name="attachment"),
     path("powers/", views.powers_view, name="powers"),
+    path("catalogue/", views.catalogue_view, name="catalogue"),
     path("guide/", views.guide_view, name="guide"),
     path("ledger/", views.ledger_view, name="ledger"),
     path("ledger/export.xlsx", views.ledger_export_view, name="ledger_export"),

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from gongkai.disclosure.forms import (
     ReviewForm,
     ValidityForm,
 )
-from gongkai.disclosure.models import Attachment, CatalogueNode
+from gongkai.disclosure.models import Attachment, CatalogueNode, DisclosureItem
 from gongkai.disclosure.selectors import (
     SORTS,
     ItemFilter,
@@ -534,3 +535,55 @@ def ledger_export_view(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="normative-ledger.xlsx"'
     return response
+
+
+@login_required
+def catalogue_view(request: HttpRequest) -> HttpResponse:
+    """The 公开目录 tree: add a column, rename, move, set its update cadence, retire it."""
+    from gongkai.disclosure.catalogue import save_node
+
+    organ = _organ(request)
+    nodes = list(CatalogueNode.objects.filter(organ=organ).select_related("parent"))
+    may_edit = can(request.user, Action.COORDINATE, organ=organ)
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        by_id = {n.pk: n for n in nodes}
+        node = by_id.get(_int(request.POST.get("node")) or 0)
+        parent = by_id.get(_int(request.POST.get("parent")) or 0)
+        cadence = _int(request.POST.get("cadence_days"))
+        try:
+            save_node(
+                organ,
+                actor=request.user,
+                name=request.POST.get("name", ""),
+                parent=parent,
+                cadence_days=cadence,
+                node=node,
+                is_active=request.POST.get("is_active", "1") == "1",
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("目录已更新。"))
+        return redirect("disclosure:catalogue")
+    counts = {
+        row["node_id"]: row["n"]
+        for row in DisclosureItem.objects.filter(organ=organ, status=ItemStatus.PUBLISHED)
+        .values("node_id")
+        .annotate(n=Count("pk"))
+    }
+    rows = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for node in nodes:
+            if node.parent_id == parent_id:
+                rows.append((min(depth, 3), node, counts.get(node.pk, 0)))
+                walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return render(
+        request,
+        "disclosure/catalogue.html",
+        {"organ": organ, "rows": rows, "nodes": nodes, "may_edit": may_edit},
+    )

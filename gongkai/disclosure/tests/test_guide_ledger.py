@@ -157,3 +157,29 @@ def test_guide_and_ledger_pages(world: Any, client: Any) -> None:
         "本年制发 1 件"
         in client.get("/staff/disclosure/ledger/", {"year": "2026"}).content.decode()
     )
+
+
+def test_catalogue_is_seeded_and_editable(world: Any, client: Any) -> None:
+    from gongkai.disclosure.catalogue import ensure_catalogue
+    from gongkai.disclosure.models import CatalogueNode
+
+    nodes = {n.code: n for n in ensure_catalogue(world.organ)}
+    assert nodes["s07"].parent == nodes["statutory"]
+    assert nodes["guide"].cadence_days == 365
+    client.force_login(world.users[Role.COORDINATOR])
+    client.post(
+        "/staff/disclosure/catalogue/",
+        {"name": "行政执法公示", "parent": nodes["statutory"].pk, "cadence_days": "30"},
+    )
+    added = CatalogueNode.objects.get(name="行政执法公示")
+    assert (added.parent, added.cadence_days) == (nodes["statutory"], 30)
+    client.post(
+        "/staff/disclosure/catalogue/",
+        {"node": nodes["statutory"].pk, "name": "法定主动公开内容", "parent": added.pk},
+    )
+    nodes["statutory"].refresh_from_db()
+    assert nodes["statutory"].parent is None  # cannot move under its own child
+    page = client.get("/staff/disclosure/catalogue/").content.decode()
+    assert "└ 行政执法公示" in page
+    client.force_login(world.users[Role.EDITOR])
+    assert client.post("/staff/disclosure/catalogue/", {"name": "x"}).status_code == 404
