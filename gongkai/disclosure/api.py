@@ -142,7 +142,9 @@ def list_disclosures(
     organ = list_organs_visible_to(request.user).filter(pk=organ_id).first()
     if organ is None:
         raise NotFound
-    limit = max(1, min(limit, 200))
+    limit, offset = max(1, min(limit, 200)), max(0, offset)
+    if year is not None and not 1900 <= year <= 2100:
+        year = None
     items = list_items(
         request.user,
         organ=organ,
@@ -161,11 +163,9 @@ def create_disclosure(request: HttpRequest, payload: ItemIn) -> Status[ItemOut]:
     node = CatalogueNode.objects.filter(organ=organ, code=payload.node_code).first()
     if unit is None or node is None:
         raise InvalidInput(details={"field": "unit_id" if unit is None else "node_code"})
-    interprets = (
-        DisclosureItem.objects.filter(organ=organ, pk=payload.interprets_id).first()
-        if payload.interprets_id
-        else None
-    )
+    interprets = get_item(request.user, payload.interprets_id) if payload.interprets_id else None
+    if payload.interprets_id and interprets is None:
+        raise InvalidInput(details={"field": "interprets_id"})
     data: dict[str, Any] = payload.dict(
         exclude={"organ_id", "unit_id", "node_code", "title", "formed_on", "interprets_id"}
     )

@@ -55,7 +55,13 @@ class ItemForm(DomainErrorFormMixin):
     )
 
     def __init__(
-        self, *args: Any, organ: Organ, units: Any, kind: str = "general", **kwargs: Any
+        self,
+        *args: Any,
+        organ: Organ,
+        units: Any,
+        kind: str = "general",
+        policies: Any = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.item_kind = kind
@@ -95,9 +101,7 @@ class ItemForm(DomainErrorFormMixin):
             ("unit", units),
             (
                 "interprets",
-                DisclosureItem.objects.filter(organ=organ, kind=ItemKind.POLICY).exclude(
-                    status=ItemStatus.WITHDRAWN
-                ),
+                policies if policies is not None else DisclosureItem.objects.none(),
             ),
         ):
             if name not in self.fields:

@@ -87,6 +87,14 @@ def read_power_rows(data: bytes) -> PowerImport:
                 for k in REQUIRED
                 if not values.get(k)
             ]
+            limits = {"name": 300, "code": 100, "subject": 200}
+            bad += [
+                RowProblem(
+                    number, k, _("“%(col)s”超过 %(n)d 个字符") % {"col": COLUMNS[k][0], "n": n}, raw
+                )
+                for k, n in limits.items()
+                if len(values.get(k, "")) > n
+            ]
             category = values.get("category", "")
             if category and category not in CATEGORIES:
                 bad.append(
@@ -116,6 +124,13 @@ def import_power_list(organ: Organ, *, actor: Any, data: bytes, source_name: str
         parsed = read_power_rows(data)
     except UnreadableDocument as exc:
         raise InvalidInput(str(exc), details={"field": "file"}) from None
+    if not parsed.rows:
+        first = parsed.problems[0]
+        raise InvalidInput(
+            _("没有一行合格，现行清单未改动。第 %(row)d 行：%(msg)s")
+            % {"row": first.row, "msg": first.message},
+            details={"field": "file"},
+        )
     job = core_services.create_import_job(
         organ,
         actor=actor,

@@ -152,7 +152,9 @@ def diff_versions(old: ItemVersion, new: ItemVersion) -> list[tuple[str, str]]:
     return result
 
 
-def list_policies_missing_interpretation(organ: Organ, *, today: dt.date) -> list[DisclosureItem]:
+def list_policies_missing_interpretation(
+    user: Any, *, organ: Organ, today: dt.date
+) -> list[DisclosureItem]:
     """Policies marked 需解读 whose interpretation is not published N working days after them."""
     from gongkai.workdays.selectors import get_calendar
 
@@ -160,7 +162,8 @@ def list_policies_missing_interpretation(organ: Organ, *, today: dt.date) -> lis
     days = settings.GONGKAI_INTERPRETATION_DAYS
     result = []
     policies = (
-        DisclosureItem.objects.filter(organ=organ, kind=ItemKind.POLICY, needs_interpretation=True)
+        list_items(user, organ=organ, flt=ItemFilter(kind=ItemKind.POLICY))
+        .filter(needs_interpretation=True)
         .exclude(status=ItemStatus.WITHDRAWN)
         .prefetch_related("interpretations")
     )

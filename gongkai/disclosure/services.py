@@ -113,6 +113,8 @@ def _snapshot(item: DisclosureItem) -> dict[str, Any]:
         "topic": item.topic,
         "node": item.node_id,
         "unit": item.unit_id,
+        "unit_name": item.unit.name,
+        "node_name": item.node.name,
         "kind": item.kind,
         "validity": item.validity,
         "details": item.details,
@@ -161,6 +163,8 @@ def create_draft(
 ) -> DisclosureItem:
     """Start a draft for ``unit`` (the editor must act for it)."""
     require(actor, Action.ACT_FOR_UNIT, organ=organ, unit=unit)
+    if not unit.is_active:
+        raise InvalidInput(_("该单位已停用。"), details={"field": "unit"})
     all_fields = {"unit": unit, "node": node, "title": title, "formed_on": formed_on, **fields}
     _check_fields(organ, all_fields, kind=fields.get("kind", ItemKind.GENERAL))
     item = DisclosureItem.objects.create(organ=organ, created_by=actor, **all_fields)
@@ -210,6 +214,7 @@ def add_attachment(
     item: DisclosureItem, *, actor: Any, upload: UploadedFile[Any], alt_text: str = ""
 ) -> Attachment:
     """Attach a file to a draft; its type is checked by content, its stored name is random."""
+    item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     _require_editable(item, actor)
     try:
         detected = ATTACHMENT_POLICY.check(upload)
@@ -427,8 +432,8 @@ def withdraw_item(item: DisclosureItem, *, actor: Any, reason: str) -> Disclosur
     """Take a published item offline with a reason; it is kept, marked, with all versions."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.COORDINATE, organ=item.organ)
-    if item.version == 0 or item.status == ItemStatus.WITHDRAWN:
-        raise WrongState(_("只有已发布的信息才能撤回。"))
+    if item.status != ItemStatus.PUBLISHED:
+        raise WrongState(_("只有已发布的信息才能撤回；修订中的信息请先完成或退回修订。"))
     if not reason.strip():
         raise InvalidInput(_("请填写撤回原因。"), details={"field": "reason"})
     item.withdrawn_at, item.withdrawn_reason = timezone.now(), reason.strip()[:300]

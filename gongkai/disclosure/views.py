@@ -72,7 +72,15 @@ def _organ(request: HttpRequest) -> Any:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    """An id or year from a query string: ASCII digits only, else ignored."""
+    if value and value.isascii() and value.isdecimal() and len(value) < 10:
+        return int(value)
+    return None
+
+
+def _year(value: str | None) -> int | None:
+    year = _int(value)
+    return year if year is not None and 1900 <= year <= 2100 else None
 
 
 @login_required
@@ -85,7 +93,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
         node=_int(get.get("node")),
         unit=_int(get.get("unit")),
         kind=get.get("kind", ""),
-        year=_int(get.get("year")),
+        year=_year(get.get("year")),
         sort=get.get("sort", "updated"),
     )
     items = list_items(request.user, organ=organ, flt=flt)
@@ -135,7 +143,17 @@ def edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial.update({f"detail_{k}": v for k, v in item.details.items()})
         initial["qa"] = "\n".join(f"问：{p['q']}\n答：{p['a']}" for p in item.qa_pairs)
         initial["interpretation_form"] = item.interpretation_form
-    form = ItemForm(request.POST or None, organ=organ, units=units, initial=initial, kind=kind)
+    policies = list_items(request.user, organ=organ, flt=ItemFilter(kind=ItemKind.POLICY)).exclude(
+        status=ItemStatus.WITHDRAWN
+    )
+    form = ItemForm(
+        request.POST or None,
+        organ=organ,
+        units=units,
+        initial=initial,
+        kind=kind,
+        policies=policies,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data = form.service_fields()
@@ -190,7 +208,9 @@ def item_view(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": versions,
             "diff": diff,
             "attachments": item.attachments.filter(is_removed=False),
-            "interpretations": item.interpretations.all(),
+            "interpretations": list_items(
+                user, organ=organ, flt=ItemFilter(kind=ItemKind.INTERPRETATION)
+            ).filter(interprets=item),
             "may_edit": item.status in (ItemStatus.DRAFT, ItemStatus.REFUSED)
             and can(user, Action.ACT_FOR_UNIT, organ=organ, unit=item.unit),
             "may_revise": item.status == ItemStatus.PUBLISHED
@@ -282,7 +302,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
     pending = list_items(request.user, organ=organ, flt=ItemFilter(status=ItemStatus.SUBMITTED))
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+        ids = [n for i in request.POST.getlist("items") if (n := _int(i)) is not None]
         chosen = list(pending.filter(pk__in=ids))
         if not chosen:
             form.add_error(None, _("请至少勾选一项。"))
@@ -313,7 +333,11 @@ def missing_interpretations_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "disclosure/missing.html",
-        {"policies": list_policies_missing_interpretation(organ, today=today_local())},
+        {
+            "policies": list_policies_missing_interpretation(
+                request.user, organ=organ, today=today_local()
+            )
+        },
     )
 
 
@@ -322,9 +346,11 @@ def attachment_view(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment, pk=pk, is_removed=False)
     if get_item(request.user, attachment.item_id) is None:
         raise Http404
-    return FileResponse(
+    response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
     )
+    response["Content-Type"] = attachment.media_type
+    return response
 
 
 def public_item_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -349,10 +375,27 @@ def public_item_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def public_attachment_view(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(
-        Attachment, pk=pk, is_removed=False, item__status=ItemStatus.PUBLISHED
+    """A file of the item's latest published version (also while a revision is in progress).
+
+    Served with the type detected at upload; only PDFs and images open in the browser, anything
+    else downloads, so an uploaded page can never run as part of the site.
+    """
+    attachment = get_object_or_404(Attachment.objects.select_related("item"), pk=pk)
+    item = attachment.item
+    version = item.versions.order_by("-version").first()
+    listed = version is not None and any(
+        a.get("id") == attachment.pk for a in version.snapshot.get("attachments", [])
     )
-    return FileResponse(attachment.file.open("rb"), filename=attachment.original_name)
+    if not listed or item.status == ItemStatus.WITHDRAWN:
+        raise Http404
+    inline = attachment.media_type == "application/pdf" or attachment.media_type.startswith(
+        "image/"
+    )
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=not inline, filename=attachment.original_name
+    )
+    response["Content-Type"] = attachment.media_type
+    return response
 
 
 @login_required
@@ -505,7 +548,7 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已登记。"))
             return redirect("disclosure:ledger")
     today = today_local()
-    year = _int(request.GET.get("year")) or today.year
+    year = _year(request.GET.get("year")) or today.year
     return render(
         request,
         "disclosure/ledger.html",

@@ -138,3 +138,16 @@ def test_upload_page_and_public_list(world: Any, client: Any) -> None:
     assert "职权类别“行政给予”不在规定的十类之中" in page
     public = client.get(f"/xxgk/{world.organ.pk}/powers/").content.decode()
     assert "律师事务所设立许可" in public
+
+
+def test_an_import_without_a_good_row_changes_nothing(world: Any) -> None:
+    coordinator = world.users[Role.COORDINATOR]
+    current = import_power_list(
+        world.organ, actor=coordinator, data=_xlsx(ROWS[:1]), source_name="a.xlsx"
+    )
+    with pytest.raises(InvalidInput, match="没有一行合格"):
+        import_power_list(
+            world.organ, actor=coordinator, data=_xlsx(ROWS[2:5]), source_name="b.xlsx"
+        )
+    current.refresh_from_db()
+    assert current.is_current
