@@ -69,3 +69,26 @@ def _fresh_calendar() -> Any:
     forget_calendar()
     yield
     forget_calendar()
+
+
+@pytest.fixture
+def demo_data(db: Any) -> Any:
+    """The demo organ of ``make demo``: units, one user per role, the plan, the notice."""
+    import io
+
+    from gongkai.core.demo import DemoContext, run_demo_loaders
+
+    context = DemoContext(stdout=io.StringIO())
+    run_demo_loaders(context)
+    return context
+
+
+def staff_client(username: str) -> Any:
+    """A test client signed in as ``username``."""
+    from django.test import Client
+
+    from gongkai.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client

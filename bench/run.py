@@ -82,21 +82,6 @@ def run_audit(database_url: str | None, events: int, writes: int) -> dict[str, A
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def run_clocks(clocks: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as var_dir:
-        env = {**os.environ, "GONGKAI_VAR_DIR": var_dir}
-        env.pop("DATABASE_URL", None)
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.clocks", "--clocks", str(clocks)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
 def run_module(module: str, *args: str) -> dict[str, Any]:
     """Run ``bench.<module>`` in a scratch var dir (SQLite) and return its JSON line."""
     with tempfile.TemporaryDirectory() as var_dir:
@@ -113,21 +98,6 @@ def run_module(module: str, *args: str) -> dict[str, Any]:
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def run_workplan() -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as var_dir:
-        env = {**os.environ, "GONGKAI_VAR_DIR": var_dir}
-        env.pop("DATABASE_URL", None)
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.workplan"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
 def main() -> None:
     events = int(os.environ.get("BENCH_EVENTS", GOAL_EVENTS))
     writes = int(os.environ.get("BENCH_WRITES", 5000))
@@ -135,11 +105,11 @@ def main() -> None:
     listing = run_module("disclosure", "--items", os.environ.get("BENCH_ITEMS", "100000"))
     print(listing, flush=True)
     print("work-plan benchmark …", flush=True)
-    plan = run_workplan()
+    plan = run_module("workplan")
     print(plan, flush=True)
     clock_count = int(os.environ.get("BENCH_CLOCKS", GOAL_CLOCKS))
     print(f"working-day benchmark: {clock_count} clocks …", flush=True)
-    clocks = run_clocks(clock_count)
+    clocks = run_module("clocks", "--clocks", str(clock_count))
     print(clocks, flush=True)
     results = []
     print(f"audit benchmark on SQLite: {writes} writes, {events} events …", flush=True)

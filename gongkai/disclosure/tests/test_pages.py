@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from gongkai.accounts.models import User
-from gongkai.core.demo import DemoContext, run_demo_loaders
+from conftest import staff_client
+from gongkai.core.demo import DemoContext
 from gongkai.core.tests.test_uploads import PNG
 from gongkai.disclosure.models import CatalogueNode, DisclosureItem
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> DemoContext:
-    context = DemoContext(stdout=io.StringIO())
-    run_demo_loaders(context)
-    return context
-
-
-def _client(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
-def test_demo_publishes_the_reference_notice(demo: DemoContext) -> None:
+def test_demo_publishes_the_reference_notice(demo_data: DemoContext) -> None:
     item = DisclosureItem.objects.get()
     assert item.status == "published"
-    assert item.index_no.startswith(f"{demo.organ.index_code}/")
+    assert item.index_no.startswith(f"{demo_data.organ.index_code}/")
     page = Client().get(f"/xxgk/items/{item.pk}/").content.decode()
     assert "中司办〔2019〕20号" in page
     assert "索引号" in page
@@ -41,12 +27,12 @@ def test_demo_publishes_the_reference_notice(demo: DemoContext) -> None:
 
 
 def test_editor_creates_a_draft_and_errors_keep_the_input(
-    demo: DemoContext, settings: Any, tmp_path: Any
+    demo_data: DemoContext, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    editor = _client("editor")
+    editor = staff_client("editor")
     node = CatalogueNode.objects.get(code="s06")
-    unit = demo.organ.units.get(name="律师工作管理科")
+    unit = demo_data.organ.units.get(name="律师工作管理科")
     bad = editor.post(
         "/staff/disclosure/new/",
         {
@@ -84,7 +70,7 @@ def test_editor_creates_a_draft_and_errors_keep_the_input(
         {"action": "attach", "file": image, "alt_text": "执法现场照片"},
     )
     assert item.attachments.get().alt_text == "执法现场照片"
-    other_unit = demo.organ.units.get(name="公共法律服务管理科")
+    other_unit = demo_data.organ.units.get(name="公共法律服务管理科")
     denied = editor.post(
         "/staff/disclosure/new/",
         {
@@ -99,10 +85,10 @@ def test_editor_creates_a_draft_and_errors_keep_the_input(
     assert not DisclosureItem.objects.filter(title="越权").exists()
 
 
-def test_workflow_through_the_pages_with_bulk_review(demo: DemoContext) -> None:
-    editor, reviewer = _client("editor"), _client("reviewer")
+def test_workflow_through_the_pages_with_bulk_review(demo_data: DemoContext) -> None:
+    editor, reviewer = staff_client("editor"), staff_client("reviewer")
     node = CatalogueNode.objects.get(code="s06")
-    unit = demo.organ.units.get(name="律师工作管理科")
+    unit = demo_data.organ.units.get(name="律师工作管理科")
     for n in range(3):
         editor.post(
             "/staff/disclosure/new/",
@@ -127,11 +113,11 @@ def test_workflow_through_the_pages_with_bulk_review(demo: DemoContext) -> None:
         "reviewed"
     }
     item = DisclosureItem.objects.get(pk=ids[0])
-    _client("leader").post(f"/staff/disclosure/{item.pk}/action/", {"action": "approve"})
-    _client("coordinator").post(f"/staff/disclosure/{item.pk}/action/", {"action": "publish"})
+    staff_client("leader").post(f"/staff/disclosure/{item.pk}/action/", {"action": "approve"})
+    staff_client("coordinator").post(f"/staff/disclosure/{item.pk}/action/", {"action": "publish"})
     item.refresh_from_db()
     assert item.status == "published"
-    _client("coordinator").post(
+    staff_client("coordinator").post(
         f"/staff/disclosure/{item.pk}/action/", {"action": "withdraw", "reason": "重复发布"}
     )
     page = Client().get(f"/xxgk/items/{item.pk}/").content.decode()
@@ -139,21 +125,21 @@ def test_workflow_through_the_pages_with_bulk_review(demo: DemoContext) -> None:
     assert "重复发布" in page
 
 
-def test_drafts_are_not_public_and_other_units_drafts_are_hidden(demo: DemoContext) -> None:
+def test_drafts_are_not_public_and_other_units_drafts_are_hidden(demo_data: DemoContext) -> None:
     node = CatalogueNode.objects.get(code="s06")
-    unit = demo.organ.units.get(name="公共法律服务管理科")
+    unit = demo_data.organ.units.get(name="公共法律服务管理科")
     from gongkai.disclosure import services
 
     draft = services.create_draft(
-        demo.organ,
-        actor=demo.users["coordinator"],
+        demo_data.organ,
+        actor=demo_data.users["coordinator"],
         unit=unit,
         node=node,
         title="内部草稿",
-        formed_on=demo.users["coordinator"].date_joined.date(),
+        formed_on=demo_data.users["coordinator"].date_joined.date(),
     )
     assert Client().get(f"/xxgk/items/{draft.pk}/").status_code == 404
-    assert _client("editor").get(f"/staff/disclosure/{draft.pk}/").status_code == 404
-    assert _client("reviewer").get(f"/staff/disclosure/{draft.pk}/").status_code == 200
-    listing = _client("editor").get("/staff/disclosure/").content.decode()
+    assert staff_client("editor").get(f"/staff/disclosure/{draft.pk}/").status_code == 404
+    assert staff_client("reviewer").get(f"/staff/disclosure/{draft.pk}/").status_code == 200
+    listing = staff_client("editor").get("/staff/disclosure/").content.decode()
     assert "内部草稿" not in listing

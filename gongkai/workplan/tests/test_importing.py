@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gongkai.accounts.models import UnitAlias, UnitGroup
-from gongkai.core.demo import DemoContext, run_demo_loaders
+from gongkai.core.demo import DemoContext
 from gongkai.core.models import AuditEvent
 from gongkai.workplan.errors import UnresolvedUnits
 from gongkai.workplan.importing import import_plan, resolve_names
@@ -22,14 +22,7 @@ from gongkai.workplan.tests import builders
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> DemoContext:
-    context = DemoContext(stdout=io.StringIO())
-    run_demo_loaders(context)
-    return context
-
-
-def test_make_demo_imports_the_reference_plan(demo: DemoContext) -> None:
+def test_make_demo_imports_the_reference_plan(demo_data: DemoContext) -> None:
     plan = Plan.objects.get()
     assert plan.categories.count() == 9
     assert plan.tasks.count() == 32
@@ -54,10 +47,10 @@ def test_make_demo_imports_the_reference_plan(demo: DemoContext) -> None:
     assert AuditEvent.objects.filter(action="workplan.plan.imported").count() == 1
 
 
-def test_unknown_names_must_be_mapped_and_are_remembered(demo: DemoContext) -> None:
+def test_unknown_names_must_be_mapped_and_are_remembered(demo_data: DemoContext) -> None:
     text = "序号\t工作任务\t具体要求\t牵头单位\n1\t一、公开\t更新指南\t局办、档案室\n"
     parsed = parse_plan(text_blocks(text))
-    organ, coordinator = demo.organ, demo.users["coordinator"]
+    organ, coordinator = demo_data.organ, demo_data.users["coordinator"]
     assert resolve_names(organ, parsed)["档案室"] is None
     with pytest.raises(UnresolvedUnits) as refused:
         import_plan(organ, parsed, actor=coordinator)
@@ -70,15 +63,15 @@ def test_unknown_names_must_be_mapped_and_are_remembered(demo: DemoContext) -> N
     assert resolve_names(organ, again)["局办"] == office
 
 
-def test_only_coordinators_import(demo: DemoContext) -> None:
+def test_only_coordinators_import(demo_data: DemoContext) -> None:
     from gongkai.core.errors import NotPermitted
 
     parsed = builders.reference()
     with pytest.raises(NotPermitted):
-        import_plan(demo.organ, parsed, actor=demo.users["editor"])
+        import_plan(demo_data.organ, parsed, actor=demo_data.users["editor"])
 
 
-def test_cli_dry_run_json_and_save(demo: DemoContext, tmp_path: Any) -> None:
+def test_cli_dry_run_json_and_save(demo_data: DemoContext, tmp_path: Any) -> None:
     path = tmp_path / "plan.docx"
     path.write_bytes(builders.as_docx(builders.reference()))
     out = io.StringIO()

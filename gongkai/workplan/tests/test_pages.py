@@ -14,8 +14,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from gongkai.accounts.models import UnitAlias, User
-from gongkai.core.demo import DemoContext, run_demo_loaders
+from conftest import staff_client
+from gongkai.accounts.models import UnitAlias
+from gongkai.core.demo import DemoContext
 from gongkai.core.models import AuditEvent
 from gongkai.workplan import services
 from gongkai.workplan.models import Notification, Plan, ProgressReport, Task
@@ -24,21 +25,8 @@ from gongkai.workplan.tests import builders
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> DemoContext:
-    context = DemoContext(stdout=io.StringIO())
-    run_demo_loaders(context)
-    return context
-
-
-def _client(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
-def test_upload_preview_map_and_confirm(demo: DemoContext) -> None:
-    client = _client("coordinator")
+def test_upload_preview_map_and_confirm(demo_data: DemoContext) -> None:
+    client = staff_client("coordinator")
     data = builders.as_docx(builders.reference())
     upload = SimpleUploadedFile("2019分工方案.docx", data)
     response = client.post("/staff/plans/import/", {"file": upload})
@@ -57,8 +45,8 @@ def test_upload_preview_map_and_confirm(demo: DemoContext) -> None:
     assert "导出进展汇总表" in page
 
 
-def test_unknown_names_are_mapped_on_the_preview(demo: DemoContext) -> None:
-    client = _client("coordinator")
+def test_unknown_names_are_mapped_on_the_preview(demo_data: DemoContext) -> None:
+    client = staff_client("coordinator")
     text = "序号\t工作任务\t具体要求\t牵头单位\n1\t一、公开\t更新指南\t局办公室、档案科\n"
     response = client.post("/staff/plans/import/", {"text": text})
     preview_url = response["Location"]
@@ -67,19 +55,19 @@ def test_unknown_names_are_mapped_on_the_preview(demo: DemoContext) -> None:
     refused = client.post(preview_url, {"cycle_kind": "quarterly"})
     assert refused.status_code == 400
     assert "这个字段是必填项" in refused.content.decode() or "必填" in refused.content.decode()
-    office = demo.organ.units.get(name="办公室")
+    office = demo_data.organ.units.get(name="办公室")
     done = client.post(preview_url, {"cycle_kind": "quarterly", "map_0": f"unit:{office.pk}"})
     assert done.status_code == 302
     assert UnitAlias.objects.filter(alias="档案科", unit=office).exists()
 
 
 def test_report_with_evidence_review_and_dashboard(
-    demo: DemoContext, settings: Any, tmp_path: Any
+    demo_data: DemoContext, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     plan = Plan.objects.get()
     task = plan.tasks.get(seq=4)  # 律师工作管理科 leads: the demo editor's unit
-    editor = _client("editor")
+    editor = staff_client("editor")
     mine = editor.get("/staff/plans/mine/").content.decode()
     assert task.requirement[:20] in mine
     cycle = plan.cycles.first()
@@ -89,7 +77,7 @@ def test_report_with_evidence_review_and_dashboard(
         f"/staff/plans/tasks/{task.pk}/",
         {
             "form": "report",
-            "unit": str(demo.organ.units.get(name="律师工作管理科").pk),
+            "unit": str(demo_data.organ.units.get(name="律师工作管理科").pk),
             "cycle": cycle.pk,
             "status": "done",
             "text": "已在信用中山公布处罚信息 12 条。",
@@ -101,9 +89,9 @@ def test_report_with_evidence_review_and_dashboard(
     report = ProgressReport.objects.get()
     assert report.evidence.count() == 2
     assert Notification.objects.filter(user__username="coordinator").exists()
-    board_before = _client("coordinator").get("/staff/plans/dashboard/").content.decode()
+    board_before = staff_client("coordinator").get("/staff/plans/dashboard/").content.decode()
     assert "已完成 0 / 32 项" in board_before
-    coordinator = _client("coordinator")
+    coordinator = staff_client("coordinator")
     coordinator.post(
         f"/staff/plans/tasks/{task.pk}/action/", {"action": "accept", "report": report.pk}
     )
@@ -120,19 +108,19 @@ def test_report_with_evidence_review_and_dashboard(
     assert ProgressReport.objects.count() == 1
 
 
-def test_returned_report_needs_a_comment_and_tells_the_unit(demo: DemoContext) -> None:
+def test_returned_report_needs_a_comment_and_tells_the_unit(demo_data: DemoContext) -> None:
     plan = Plan.objects.get()
     task = plan.tasks.get(seq=4)
-    unit = demo.organ.units.get(name="律师工作管理科")
+    unit = demo_data.organ.units.get(name="律师工作管理科")
     report = services.submit_report(
         task,
-        actor=demo.users["editor"],
+        actor=demo_data.users["editor"],
         unit=unit,
         cycle=plan.cycles.first(),
         status="in_progress",
         text="推进中",
     )
-    coordinator = _client("coordinator")
+    coordinator = staff_client("coordinator")
     coordinator.post(
         f"/staff/plans/tasks/{task.pk}/action/", {"action": "return", "report": report.pk}
     )
@@ -148,13 +136,13 @@ def test_returned_report_needs_a_comment_and_tells_the_unit(demo: DemoContext) -
     assert "请补充佐证材料" in notice.message
 
 
-def test_group_assignments_let_member_units_report(demo: DemoContext) -> None:
+def test_group_assignments_let_member_units_report(demo_data: DemoContext) -> None:
     plan = Plan.objects.get()
     task = plan.tasks.get(seq=8)  # 业务科室 leads
-    unit = demo.organ.units.get(name="律师工作管理科")
+    unit = demo_data.organ.units.get(name="律师工作管理科")
     report = services.submit_report(
         task,
-        actor=demo.users["editor"],
+        actor=demo_data.users["editor"],
         unit=unit,
         cycle=plan.cycles.first(),
         status="in_progress",
@@ -164,12 +152,12 @@ def test_group_assignments_let_member_units_report(demo: DemoContext) -> None:
     assert report.assignment.group.name == "业务科室"
 
 
-def test_exports_open_as_office_files(demo: DemoContext) -> None:
+def test_exports_open_as_office_files(demo_data: DemoContext) -> None:
     import docx
     import openpyxl
 
     plan = Plan.objects.get()
-    client = _client("leader")
+    client = staff_client("leader")
     xlsx = client.get(f"/staff/plans/{plan.pk}/export/progress.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
@@ -194,9 +182,9 @@ def test_exports_open_as_office_files(demo: DemoContext) -> None:
     assert plan_sheet.cell(30, 6).value == "中山市公职律师事务所"
 
 
-def test_editing_split_merge_move_withdraw_and_copy(demo: DemoContext) -> None:
+def test_editing_split_merge_move_withdraw_and_copy(demo_data: DemoContext) -> None:
     plan = Plan.objects.get()
-    coordinator = demo.users["coordinator"]
+    coordinator = demo_data.users["coordinator"]
     first, second = plan.tasks.get(seq=30), plan.tasks.get(seq=31)
     merged = services.merge_tasks([first, second], actor=coordinator)
     second.refresh_from_db()
@@ -231,51 +219,53 @@ def test_editing_split_merge_move_withdraw_and_copy(demo: DemoContext) -> None:
     } <= actions
 
 
-def test_reminders_then_escalation(demo: DemoContext) -> None:
+def test_reminders_then_escalation(demo_data: DemoContext) -> None:
     from gongkai.core.actors import SYSTEM
 
-    demo.users["editor"].email = "wf@example.gov.cn"
-    demo.users["editor"].save(update_fields=["email"])
+    demo_data.users["editor"].email = "wf@example.gov.cn"
+    demo_data.users["editor"].save(update_fields=["email"])
     plan = Plan.objects.get()
     cycle = plan.cycles.get(seq=1)  # closes 2019-09-30
     counts = services.send_reminders(today=dt.date(2019, 9, 20), actor=SYSTEM)
     assert counts["reminders"] == 0
     counts = services.send_reminders(today=dt.date(2019, 9, 26), actor=SYSTEM)
     assert counts["reminders"] > 0
-    assert Notification.objects.filter(user=demo.users["editor"], kind="reminder").exists()
+    assert Notification.objects.filter(user=demo_data.users["editor"], kind="reminder").exists()
     assert any("wf@example.gov.cn" in m.to for m in mail.outbox)
     again = services.send_reminders(today=dt.date(2019, 9, 27), actor=SYSTEM)
     assert again["reminders"] == 0  # told once
     escalated = services.send_reminders(today=cycle.closes_on + dt.timedelta(days=1), actor=SYSTEM)
     assert escalated["escalations"] > 0
-    assert Notification.objects.filter(user=demo.users["leader"], kind="escalation").exists()
-    page = _client("leader").get("/staff/plans/notifications/").content.decode()
+    assert Notification.objects.filter(user=demo_data.users["leader"], kind="escalation").exists()
+    page = staff_client("leader").get("/staff/plans/notifications/").content.decode()
     assert "未按时报送" in page
 
 
-def test_dashboard_query_count_does_not_grow(demo: DemoContext) -> None:
-    client = _client("coordinator")
+def test_dashboard_query_count_does_not_grow(demo_data: DemoContext) -> None:
+    client = staff_client("coordinator")
     client.get("/staff/plans/dashboard/")
     with CaptureQueriesContext(connection) as one_plan:
         client.get("/staff/plans/dashboard/")
     plan = Plan.objects.get()
-    services.copy_plan_to_year(plan, actor=demo.users["coordinator"], year=2020)
+    services.copy_plan_to_year(plan, actor=demo_data.users["coordinator"], year=2020)
     with CaptureQueriesContext(connection) as two_plans:
         page = client.get("/staff/plans/dashboard/").content.decode()
     assert "已完成 0 / 64 项" in page
     assert len(two_plans) == len(one_plan)
 
 
-def test_overdue_is_derived_from_the_due_date(demo: DemoContext) -> None:
+def test_overdue_is_derived_from_the_due_date(demo_data: DemoContext) -> None:
     plan = Plan.objects.get()
     task = plan.tasks.get(seq=6)
-    services.update_task(task, actor=demo.users["coordinator"], deadline_text="2019年9月30日前")
-    page = _client("coordinator").get("/staff/plans/dashboard/").content.decode()
+    services.update_task(
+        task, actor=demo_data.users["coordinator"], deadline_text="2019年9月30日前"
+    )
+    page = staff_client("coordinator").get("/staff/plans/dashboard/").content.decode()
     assert "逾期 1 项" in page
     assert Task.objects.filter(pk=task.pk, due_on=dt.date(2019, 9, 30)).exists()
 
 
-def test_send_reminders_command_and_indicator_on_the_task_page(demo: DemoContext) -> None:
+def test_send_reminders_command_and_indicator_on_the_task_page(demo_data: DemoContext) -> None:
     from django.core.management import call_command
 
     out = io.StringIO()
@@ -284,7 +274,7 @@ def test_send_reminders_command_and_indicator_on_the_task_page(demo: DemoContext
     assert Notification.objects.filter(kind="reminder").exists()
     plan = Plan.objects.get()
     task = plan.tasks.get(seq=4)
-    coordinator = _client("coordinator")
+    coordinator = staff_client("coordinator")
     coordinator.post(
         f"/staff/plans/tasks/{task.pk}/action/",
         {"action": "indicator", "key": "workplan.on_time_reporting"},
@@ -294,9 +284,9 @@ def test_send_reminders_command_and_indicator_on_the_task_page(demo: DemoContext
     assert "0 / 2 次按时报送" in page
 
 
-def test_merge_from_the_plan_page_and_custom_cycles(demo: DemoContext) -> None:
+def test_merge_from_the_plan_page_and_custom_cycles(demo_data: DemoContext) -> None:
     plan = Plan.objects.get()
-    client = _client("coordinator")
+    client = staff_client("coordinator")
     client.post(f"/staff/plans/{plan.pk}/action/", {"action": "merge", "seqs": "25,26"})
     assert plan.tasks.get(seq=26).withdrawn_reason == "已合并至任务 25"
     response = client.post(
@@ -318,15 +308,15 @@ def test_merge_from_the_plan_page_and_custom_cycles(demo: DemoContext) -> None:
 
 
 def test_evidence_files_need_a_login_and_the_right_organ(
-    demo: DemoContext, settings: Any, tmp_path: Any
+    demo_data: DemoContext, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     plan = Plan.objects.get()
     task = plan.tasks.get(seq=4)
-    unit = demo.organ.units.get(name="律师工作管理科")
+    unit = demo_data.organ.units.get(name="律师工作管理科")
     report = services.submit_report(
         task,
-        actor=demo.users["editor"],
+        actor=demo_data.users["editor"],
         unit=unit,
         cycle=plan.cycles.first(),
         status="done",
@@ -336,36 +326,36 @@ def test_evidence_files_need_a_login_and_the_right_organ(
     evidence = report.evidence.get()
     url = f"/staff/plans/evidence/{evidence.pk}/"
     assert Client().get(url).status_code == 302  # to the login page
-    response = _client("leader").get(url)
+    response = staff_client("leader").get(url)
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     assert Client().get(f"/media/{evidence.file.name}").status_code == 404
 
 
-def test_a_group_task_is_done_only_when_every_member_is(demo: DemoContext) -> None:
+def test_a_group_task_is_done_only_when_every_member_is(demo_data: DemoContext) -> None:
     from gongkai.core.actors import SYSTEM
 
     plan = Plan.objects.get()
     task = plan.tasks.get(seq=8)  # 业务科室 (six divisions) lead
-    lawyers = demo.organ.units.get(name="律师工作管理科")
+    lawyers = demo_data.organ.units.get(name="律师工作管理科")
     report = services.submit_report(
         task,
-        actor=demo.users["editor"],
+        actor=demo_data.users["editor"],
         unit=lawyers,
         cycle=plan.cycles.first(),
         status="done",
         text="完成",
     )
-    services.review_report(report, actor=demo.users["coordinator"], accept=True)
+    services.review_report(report, actor=demo_data.users["coordinator"], accept=True)
     group = report.assignment
     group.refresh_from_db()
     assert group.accepted_status == "in_progress"  # one member of six is done
     from gongkai.accounts import services as accounts
 
-    public_services = demo.organ.units.get(name="公共法律服务管理科")
+    public_services = demo_data.organ.units.get(name="公共法律服务管理科")
     colleague = accounts.create_user(
         actor=SYSTEM,
-        organ=demo.organ,
+        organ=demo_data.organ,
         username="ggfw",
         password="Gong#fuwu2019",
         role="editor",
@@ -374,19 +364,19 @@ def test_a_group_task_is_done_only_when_every_member_is(demo: DemoContext) -> No
     services.send_reminders(today=dt.date(2019, 9, 26), actor=SYSTEM)
     reminded = Notification.objects.filter(kind="reminder", message__contains="任务 8")
     assert reminded.filter(user=colleague).exists()  # a member that has not reported yet
-    assert not reminded.filter(user=demo.users["editor"]).exists()  # reported already
+    assert not reminded.filter(user=demo_data.users["editor"]).exists()  # reported already
 
 
-def test_merge_and_link_refuse_nonsense(demo: DemoContext) -> None:
+def test_merge_and_link_refuse_nonsense(demo_data: DemoContext) -> None:
     from gongkai.core.errors import InvalidInput
 
     plan = Plan.objects.get()
     task = plan.tasks.get(seq=3)
     with pytest.raises(InvalidInput):
-        services.merge_tasks([task, task], actor=demo.users["coordinator"])
+        services.merge_tasks([task, task], actor=demo_data.users["coordinator"])
     with pytest.raises(InvalidInput):
-        services.link_plan(plan, actor=demo.users["coordinator"], parent=plan)
-    client = _client("coordinator")
+        services.link_plan(plan, actor=demo_data.users["coordinator"], parent=plan)
+    client = staff_client("coordinator")
     response = client.post(
         f"/staff/plans/tasks/{task.pk}/action/", {"action": "accept", "report": "abc"}
     )
