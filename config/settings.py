@@ -186,8 +186,9 @@ GONGKAI_INDEX_FORMAT = env_str("GONGKAI_INDEX_FORMAT", "{code}/{year}-{serial:05
 # Information requests (条例 第三十条、第三十三条): working days and the public form's limits.
 GONGKAI_FOI_REPLY_DAYS = env_int("GONGKAI_FOI_REPLY_DAYS", 20, minimum=1)
 GONGKAI_FOI_MAX_EXTENSION_DAYS = env_int("GONGKAI_FOI_MAX_EXTENSION_DAYS", 20, minimum=0)
-GONGKAI_FOI_CLARIFICATION_NOTICE_DAYS = env_int("GONGKAI_FOI_CLARIFICATION_NOTICE_DAYS", 7,
-                                                minimum=1)
+GONGKAI_FOI_CLARIFICATION_NOTICE_DAYS = env_int(
+    "GONGKAI_FOI_CLARIFICATION_NOTICE_DAYS", 7, minimum=1
+)
 GONGKAI_FOI_SUBMISSIONS_PER_HOUR = env_int("GONGKAI_FOI_SUBMISSIONS_PER_HOUR", 10, minimum=1)
 
 GONGKAI_BIND = env_str("GONGKAI_BIND", "127.0.0.1:8000")

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/workdays/", include("gongkai.workdays.urls")),
     path("staff/plans/", include("gongkai.workplan.urls")),
     path("staff/disclosure/", include("gongkai.disclosure.urls")),
+    path("staff/requests/", include("gongkai.foi.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),

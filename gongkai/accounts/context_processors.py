@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         (_("工作台"), "accounts:workspace", True),
         (_("主动公开"), "disclosure:list", allowed(Action.VIEW)),
         (_("保密审查"), "disclosure:review_queue", allowed(Action.REVIEW)),
+        (_("依申请公开"), "foi:queue", allowed(Action.VIEW)),
         (_("分工方案"), "workplan:plans", allowed(Action.VIEW)),
         (_("督办看板"), "workplan:dashboard", allowed(Action.VIEW)),
         (_("我的任务"), "workplan:mine", allowed(Action.ACT_FOR_UNIT)),

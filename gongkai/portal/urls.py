@@ -6,6 +6,7 @@ from gongkai.disclosure.views import (
     public_item_view,
     public_powers_view,
 )
+from gongkai.foi.views import apply_view, status_view, submitted_view
 from gongkai.portal import views
 from gongkai.workdays.views import calculator_view
 
@@ -18,4 +19,7 @@ urlpatterns = [
     path("xxgk/files/<int:pk>/", public_attachment_view, name="disclosure_file"),
     path("xxgk/<int:organ_id>/powers/", public_powers_view, name="powers"),
     path("xxgk/<int:organ_id>/guide/", public_guide_view, name="guide"),
+    path("ysqgk/<int:organ_id>/apply/", apply_view, name="foi_apply"),
+    path("ysqgk/<int:organ_id>/submitted/", submitted_view, name="foi_submitted"),
+    path("ysqgk/<int:organ_id>/status/", status_view, name="foi_status"),
 ]

@@ -66,7 +66,8 @@ def test_online_application_waits_for_confirmation_and_is_idempotent(world: Any)
         world.organ, submit_token="t1", ip="10.0.0.1", **APPLICANT
     )
     assert again.pk == first.pk
-    assert code and no_code is None
+    assert code
+    assert no_code is None
     assert first.receipt_on is None
     assert first.clock is None
     confirmed = services.confirm_receipt(
@@ -107,7 +108,10 @@ def test_bad_identity_is_named_by_field(world: Any) -> None:
     assert "校验位" in error.value.message
 
 
-def _received(world: Any, day: dt.date = D(2026, 3, 2)) -> Any:
+MARCH_2 = D(2026, 3, 2)
+
+
+def _received(world: Any, day: dt.date = MARCH_2) -> Any:
     request, _code = services.intake(
         world.organ,
         actor=world.users[Role.COORDINATOR],

@@ -1,0 +1,115 @@
+"""Forms of information requests: the public application (with a local challenge)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.accounts.forms import DomainErrorFormMixin
+from gongkai.foi.choices import ApplicantType, Channel, Delivery, IdType, Outcome, ProvisionForm
+
+CHALLENGE_SALT = "gongkai.foi.challenge"
+CHALLENGE_MAX_AGE = 3600
+
+
+def new_challenge() -> tuple[str, str]:
+    """A sum to solve, and its signed answer: no outside service, no state on the server."""
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    return f"{a} + {b}", signing.dumps(a + b, salt=CHALLENGE_SALT)
+
+
+class ApplicationForm(DomainErrorFormMixin):
+    applicant_type = forms.ChoiceField(label=_("申请人类型"), choices=ApplicantType.choices)
+    name = forms.CharField(label=_("姓名或名称"), max_length=200)
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices)
+    id_number = forms.CharField(label=_("证件号码"), max_length=50)
+    phone = forms.CharField(label=_("联系电话"), max_length=50)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    address = forms.CharField(label=_("通信地址"), max_length=300, required=False)
+    info_title = forms.CharField(label=_("所需信息的名称"), max_length=300)
+    info_doc_number = forms.CharField(label=_("文号"), max_length=100, required=False)
+    info_description = forms.CharField(
+        label=_("其他特征描述"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("如形成时间、发文机关等便于查找的特征。"),
+    )
+    provision_form = forms.ChoiceField(label=_("提供形式"), choices=ProvisionForm.choices)
+    delivery = forms.ChoiceField(label=_("获取方式"), choices=Delivery.choices)
+    challenge_answer = forms.IntegerField(label=_("验证：请计算"), min_value=0, max_value=99)
+    challenge_token = forms.CharField(widget=forms.HiddenInput)
+    submit_token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            question, token = new_challenge()
+            self.fields["challenge_answer"].label = _("验证：请计算 %(q)s =") % {"q": question}
+            self.initial.update(challenge_token=token, submit_token=secrets.token_urlsafe(24))
+        else:
+            self.fields["challenge_answer"].label = _("验证：请计算")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        token = data.get("challenge_token", "")
+        try:
+            expected = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+        except signing.BadSignature:
+            self.add_error("challenge_answer", _("验证已过期，请重新计算下面的算式。"))
+            self._refresh_challenge()
+            return data
+        if data.get("challenge_answer") != expected:
+            self.add_error("challenge_answer", _("计算结果不正确，请重新计算。"))
+            self._refresh_challenge()
+        return data
+
+    def _refresh_challenge(self) -> None:
+        question, token = new_challenge()
+        self.fields["challenge_answer"].label = _("验证：请计算 %(q)s =") % {"q": question}
+        data = dict(self.data.items())
+        data["challenge_token"] = token
+        data["challenge_answer"] = ""
+        self.data = data
+
+
+class LookupForm(DomainErrorFormMixin):
+    number = forms.CharField(label=_("申请编号"), max_length=30)
+    code = forms.CharField(label=_("查询码"), max_length=20)
+
+
+class IntakeForm(DomainErrorFormMixin):
+    channel = forms.ChoiceField(
+        label=_("申请渠道"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+    )
+    arrived_on = forms.DateField(
+        label=_("到达日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    receipt_on = forms.DateField(
+        label=_("收到申请之日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("邮寄为签收之日；平常信函、传真为与申请人确认之日，未确认可留空。"),
+    )
+    applicant_type = forms.ChoiceField(label=_("申请人类型"), choices=ApplicantType.choices)
+    name = forms.CharField(label=_("姓名或名称"), max_length=200)
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices)
+    id_number = forms.CharField(label=_("证件号码"), max_length=50)
+    phone = forms.CharField(label=_("联系电话"), max_length=50)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    address = forms.CharField(label=_("通信地址"), max_length=300, required=False)
+    info_title = forms.CharField(label=_("所需信息的名称"), max_length=300)
+    info_doc_number = forms.CharField(label=_("文号"), max_length=100, required=False)
+    info_description = forms.CharField(
+        label=_("其他特征描述"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    provision_form = forms.ChoiceField(label=_("提供形式"), choices=ProvisionForm.choices)
+    delivery = forms.ChoiceField(label=_("获取方式"), choices=Delivery.choices)
+
+
+class ReplyForm(DomainErrorFormMixin):
+    outcome = forms.ChoiceField(label=_("办理结果"), choices=Outcome.choices)
+    text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,82 @@
+"""Reads of information requests: the staff queue and the applicant's status lookup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.db.models import QuerySet
+
+from gongkai.accounts.models import Organ
+from gongkai.accounts.permissions import Action, can
+from gongkai.accounts.selectors import list_actable_units
+from gongkai.foi.choices import RequestStatus
+from gongkai.foi.models import InfoRequest
+from gongkai.foi.services import hash_code
+
+OPEN = (
+    RequestStatus.AWAITING_RECEIPT,
+    RequestStatus.PROCESSING,
+    RequestStatus.CLARIFYING,
+    RequestStatus.CONSULTING,
+)
+
+
+def _visible(user: Any, organ: Organ) -> QuerySet[InfoRequest]:
+    """Coordinators, leaders and auditors see all; editors the requests of their units."""
+    if not can(user, Action.VIEW, organ=organ):
+        return InfoRequest.objects.none()
+    requests = InfoRequest.objects.filter(organ=organ).select_related("clock", "handling_unit")
+    if not (
+        can(user, Action.COORDINATE, organ=organ)
+        or can(user, Action.APPROVE, organ=organ)
+        or can(user, Action.VIEW_AUDIT, organ=organ)
+    ):
+        units = list(list_actable_units(organ, user=user).values_list("pk", flat=True))
+        requests = requests.filter(handling_unit_id__in=units)
+    return requests
+
+
+def list_requests(
+    user: Any, *, organ: Organ, view: str = "open", today: dt.date
+) -> QuerySet[InfoRequest]:
+    """The queue: open, due soon (≤ 5 working days), overdue, paused, provisional, closed.
+
+    Coordinators see all; a unit's editors see the requests assigned to their units.
+    """
+    requests = _visible(user, organ)
+    if view == "closed":
+        return requests.exclude(status__in=OPEN)
+    requests = requests.filter(status__in=OPEN)
+    if view == "overdue":
+        return requests.filter(clock__due_on__lt=today).exclude(clock__state="paused")
+    if view == "due_soon":
+        from gongkai.workdays.selectors import get_calendar
+
+        horizon = get_calendar().add_working_days(today, 5).date
+        return requests.filter(clock__due_on__gte=today, clock__due_on__lte=horizon)
+    if view == "paused":
+        return requests.filter(status__in=[RequestStatus.CLARIFYING, RequestStatus.CONSULTING])
+    if view == "provisional":
+        return requests.filter(clock__provisional=True)
+    return requests.order_by("clock__due_on", "arrived_at")
+
+
+def get_request(user: Any, request_id: int) -> InfoRequest | None:
+    request = InfoRequest.objects.select_related("organ").filter(pk=request_id).first()
+    if request is None:
+        return None
+    return _visible(user, request.organ).filter(pk=request.pk).first()
+
+
+def lookup(number: str, code: str) -> InfoRequest | None:
+    """The applicant's view: the request with this number, if the query code matches."""
+    request = (
+        InfoRequest.objects.select_related("clock", "organ")
+        .filter(number=number.strip().upper())
+        .first()
+    )
+    if request is None or not secrets.compare_digest(request.query_code_hash, hash_code(code)):
+        return None
+    return request

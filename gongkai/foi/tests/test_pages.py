@@ -1,0 +1,97 @@
+"""The public application, the status lookup and the staff handling pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.core import signing
+from django.test import Client
+
+from gongkai.accounts.choices import Role
+from gongkai.core.models import AuditEvent
+from gongkai.foi.forms import CHALLENGE_SALT
+from gongkai.foi.models import InfoRequest
+from gongkai.foi.tests.test_services import APPLICANT
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_fields(page: str) -> dict[str, str]:
+    token = re.search(r'name="challenge_token" value="([^"]+)"', page)
+    submit = re.search(r'name="submit_token" value="([^"]+)"', page)
+    assert token is not None
+    assert submit is not None
+    answer = signing.loads(token.group(1), salt=CHALLENGE_SALT)
+    return {
+        "challenge_token": token.group(1),
+        "challenge_answer": str(answer),
+        "submit_token": submit.group(1),
+    }
+
+
+def test_apply_online_then_look_up_the_status(world: Any) -> None:
+    client = Client()
+    page = client.get(f"/ysqgk/{world.organ.pk}/apply/").content.decode()
+    fields = {**APPLICANT, **_form_fields(page)}
+    response = client.post(f"/ysqgk/{world.organ.pk}/apply/", fields, follow=True)
+    done = response.content.decode()
+    number = re.search(r'id="application-number">([^<]+)<', done)
+    code = re.search(r'id="query-code">([^<]+)<', done)
+    assert number is not None
+    assert code is not None
+    again = client.post(f"/ysqgk/{world.organ.pk}/apply/", fields, follow=True)
+    assert number.group(1) in again.content.decode()  # a double click shows the same application
+    assert InfoRequest.objects.count() == 1
+    status = client.post(
+        f"/ysqgk/{world.organ.pk}/status/", {"number": number.group(1), "code": code.group(1)}
+    ).content.decode()
+    assert "待确认收到" in status
+    wrong = client.post(
+        f"/ysqgk/{world.organ.pk}/status/", {"number": number.group(1), "code": "00000000"}
+    ).content.decode()
+    assert "申请编号或查询码不正确" in wrong
+
+
+def test_errors_keep_what_was_typed(world: Any) -> None:
+    client = Client()
+    page = client.get(f"/ysqgk/{world.organ.pk}/apply/").content.decode()
+    fields = {**APPLICANT, **_form_fields(page), "id_number": "440200199001011234"}
+    response = client.post(f"/ysqgk/{world.organ.pk}/apply/", fields)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "身份证号码校验位不正确" in text
+    assert 'value="2025年行政处罚决定书"' in text
+    wrong_sum = {**APPLICANT, **_form_fields(page), "challenge_answer": "99"}
+    response = client.post(f"/ysqgk/{world.organ.pk}/apply/", wrong_sum)
+    assert "计算结果不正确" in response.content.decode()
+    assert not InfoRequest.objects.exists()
+
+
+def test_staff_intake_handling_and_identity_views_are_logged(world: Any) -> None:
+    client = Client()
+    client.force_login(world.users[Role.COORDINATOR])
+    response = client.post(
+        "/staff/requests/intake/",
+        {**APPLICANT, "channel": "in_person", "arrived_on": "2026-03-02"},
+        follow=True,
+    )
+    assert "已登记" in response.content.decode()
+    request = InfoRequest.objects.get()
+    assert request.clock is not None
+    assert AuditEvent.objects.filter(action="foi.identity.viewed").count() == 1
+    queue = client.get("/staff/requests/").content.decode()
+    assert request.masked_id in queue
+    assert request.id_number not in queue
+    client.post(
+        f"/staff/requests/{request.pk}/action/",
+        {"action": "reply", "outcome": "1", "text": "予以公开", "on": "2026-03-20"},
+    )
+    request.refresh_from_db()
+    assert request.status == "replied"
+    assert request.replied_on == dt.date(2026, 3, 20)
+    editor = Client()
+    editor.force_login(world.users[Role.EDITOR])
+    assert editor.get(f"/staff/requests/{request.pk}/").status_code == 404
