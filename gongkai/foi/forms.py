@@ -19,7 +19,13 @@ CHALLENGE_MAX_AGE = 3600
 def new_challenge() -> tuple[str, str]:
     """A sum to solve, and its signed answer: no outside service, no state on the server."""
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    return f"{a} + {b}", signing.dumps(a + b, salt=CHALLENGE_SALT)
+    return f"{a} + {b}", signing.dumps([a, b], salt=CHALLENGE_SALT)
+
+
+def _read_challenge(token: str) -> tuple[str, int]:
+    """The sum a token stands for and its answer; raises BadSignature when forged or expired."""
+    a, b = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+    return f"{int(a)} + {int(b)}", int(a) + int(b)
 
 
 class ApplicationForm(DomainErrorFormMixin):
@@ -50,15 +56,20 @@ class ApplicationForm(DomainErrorFormMixin):
             question, token = new_challenge()
             self.fields["challenge_answer"].label = _("验证：请计算 %(q)s =") % {"q": question}
             self.initial.update(challenge_token=token, submit_token=secrets.token_urlsafe(24))
-        else:
-            self.fields["challenge_answer"].label = _("验证：请计算")
+        else:  # show the same sum again, so a mistake elsewhere does not hide the question
+            try:
+                question, _answer = _read_challenge(str(self.data.get("challenge_token", "")))
+            except (signing.BadSignature, TypeError, ValueError):
+                self.fields["challenge_answer"].label = _("验证：请计算")
+            else:
+                self.fields["challenge_answer"].label = _("验证：请计算 %(q)s =") % {"q": question}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         token = data.get("challenge_token", "")
         try:
-            expected = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
-        except signing.BadSignature:
+            _question, expected = _read_challenge(token)
+        except (signing.BadSignature, TypeError, ValueError):
             self.add_error("challenge_answer", _("验证已过期，请重新计算下面的算式。"))
             self._refresh_challenge()
             return data

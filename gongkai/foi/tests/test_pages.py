@@ -24,7 +24,7 @@ def _form_fields(page: str) -> dict[str, str]:
     submit = re.search(r'name="submit_token" value="([^"]+)"', page)
     assert token is not None
     assert submit is not None
-    answer = signing.loads(token.group(1), salt=CHALLENGE_SALT)
+    answer = sum(signing.loads(token.group(1), salt=CHALLENGE_SALT))
     return {
         "challenge_token": token.group(1),
         "challenge_answer": str(answer),
