@@ -107,9 +107,10 @@ def main() -> None:
         TaskUnit.objects.select_related("task").filter(role="lead", unit__isnull=False)
     )
     cycles = {c.plan_id: c for c in Cycle.objects.filter(seq=1)}
-    reports = []
+    reports: list[ProgressReport] = []
     while len(reports) + ProgressReport.objects.count() < 20_000:
         a = rng.choice(assignments)
+        assert a.unit_id is not None  # the query above keeps only assignments with a unit
         reports.append(
             ProgressReport(
                 task=a.task,
