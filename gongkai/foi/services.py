@@ -206,7 +206,9 @@ def intake(
 
 def _locked(request: InfoRequest) -> InfoRequest:
     return (
-        InfoRequest.objects.select_for_update().select_related("organ", "clock").get(pk=request.pk)
+        InfoRequest.objects.select_for_update(of=("self",))
+        .select_related("organ", "clock")
+        .get(pk=request.pk)
     )
 
 
