@@ -20,6 +20,7 @@ from gongkai.accounts.services import authenticate_api_token
 from gongkai.core.api import router as core_router
 from gongkai.core.errors import DomainError
 from gongkai.disclosure.api import router as disclosure_router
+from gongkai.foi.api import router as foi_router
 from gongkai.workdays.api import router as workdays_router
 
 
@@ -52,6 +53,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", core_router)
 api.add_router("/", workdays_router)
 api.add_router("/", disclosure_router)
+api.add_router("/", foi_router)
 
 
 def _error(

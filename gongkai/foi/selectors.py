@@ -63,6 +63,39 @@ def list_requests(
     return requests.order_by("clock__due_on", "arrived_at")
 
 
+def filter_queue(
+    user: Any,
+    *,
+    organ: Organ,
+    today: dt.date,
+    status: str = "open",
+    overdue: bool = False,
+    due_within: int | None = None,
+    unit_id: int | None = None,
+) -> QuerySet[InfoRequest]:
+    """The queue with the API's filters combined: open/closed/all, overdue, due within N
+    working days, handling unit; ordered by due date."""
+    requests = _visible(user, organ)
+    if status == "open":
+        requests = requests.filter(status__in=OPEN)
+    elif status == "closed":
+        requests = requests.exclude(status__in=OPEN)
+    if overdue:
+        requests = requests.filter(status__in=OPEN, clock__due_on__lt=today).exclude(
+            clock__state="paused"
+        )
+    if due_within is not None:
+        from gongkai.workdays.selectors import get_calendar
+
+        horizon = get_calendar().add_working_days(today, due_within).date
+        requests = requests.filter(
+            status__in=OPEN, clock__due_on__gte=today, clock__due_on__lte=horizon
+        )
+    if unit_id is not None:
+        requests = requests.filter(handling_unit_id=unit_id)
+    return requests.order_by("clock__due_on", "arrived_at", "pk")
+
+
 def get_request(user: Any, request_id: int) -> InfoRequest | None:
     request = InfoRequest.objects.select_related("organ").filter(pk=request_id).first()
     if request is None:

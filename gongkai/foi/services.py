@@ -27,7 +27,15 @@ from gongkai.core.actors import SYSTEM
 from gongkai.core.audit import record_event
 from gongkai.core.errors import InvalidInput, NotPermitted
 from gongkai.core.time import today_local
-from gongkai.foi.choices import ApplicantType, Channel, IdType, Outcome, RequestStatus
+from gongkai.foi.choices import (
+    ApplicantType,
+    Channel,
+    Delivery,
+    IdType,
+    Outcome,
+    ProvisionForm,
+    RequestStatus,
+)
 from gongkai.foi.errors import TooManyRequests, WrongRequestState
 from gongkai.foi.models import InfoRequest
 from gongkai.foi.validators import validate_resident_id
@@ -61,6 +69,14 @@ def _check_applicant(fields: dict[str, Any]) -> None:
     for name in ("name", "id_number", "phone", "info_title"):
         if not str(fields.get(name, "")).strip():
             raise InvalidInput(_("此项为必填项。"), details={"field": name})
+    for name, choices in (
+        ("applicant_type", ApplicantType),
+        ("id_type", IdType),
+        ("provision_form", ProvisionForm),
+        ("delivery", Delivery),
+    ):
+        if fields.get(name) not in choices.values:
+            raise InvalidInput(_("请从列表中选择。"), details={"field": name})
     natural = fields["applicant_type"] == ApplicantType.NATURAL
     id_type, number = fields["id_type"], str(fields["id_number"]).strip().upper()
     if natural and id_type == IdType.CREDIT_CODE:

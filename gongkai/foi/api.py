@@ -1,0 +1,276 @@
+"""API of information requests: staff intake, reading a request with its events, handling events,
+and the queue filtered by overdue / due within N working days / unit.
+
+Identity numbers are masked here as in the staff lists; the full identity is on the handling page,
+where every view is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from gongkai.accounts.models import Organ
+from gongkai.accounts.selectors import list_organs_visible_to
+from gongkai.core.errors import InvalidInput, NotFound
+from gongkai.core.models import AuditEvent
+from gongkai.core.time import today_local
+from gongkai.foi import services
+from gongkai.foi.choices import Outcome
+from gongkai.foi.models import InfoRequest
+from gongkai.foi.selectors import filter_queue, get_request
+
+router = Router(tags=["foi"])
+
+HIDDEN_EVENTS = ("foi.identity.viewed",)
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    actor: str
+    changes: dict[str, object]
+
+
+class RequestOut(Schema):
+    id: int
+    organ_id: int
+    number: str
+    channel: str
+    applicant_type: str
+    name: str
+    id_type: str
+    id_number_masked: str
+    info_title: str
+    status: str
+    arrived_at: dt.datetime
+    received_on: dt.date | None
+    due_on: dt.date | None
+    is_provisional: bool
+    clock_state: str | None
+    handling_unit_id: int | None
+    outcome: str
+    replied_on: dt.date | None
+
+
+class RequestDetailOut(RequestOut):
+    events: list[EventOut]
+
+
+class ApplicantIn(Schema):
+    applicant_type: str = Field(
+        description="natural 自然人；business/research/nonprofit/legal_service/other 法人或其他组织"
+    )
+    name: str = Field(min_length=1, max_length=200)
+    id_type: str
+    id_number: str = Field(min_length=1, max_length=50)
+    phone: str = Field(min_length=1, max_length=50)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=300)
+
+
+class IntakeIn(Schema):
+    organ_id: int
+    channel: Literal["in_person", "post_signed", "post_plain", "fax"]
+    arrived_on: dt.date
+    received_on: dt.date | None = Field(
+        None, description="收到申请之日；当面提交为当日，其他渠道为签收或双方确认之日"
+    )
+    applicant: ApplicantIn
+    info_title: str = Field(min_length=1, max_length=300)
+    info_doc_number: str = Field("", max_length=100)
+    info_description: str = ""
+    provision_form: str = "electronic"
+    delivery: str = "email"
+
+
+class IntakeOut(Schema):
+    request: RequestOut
+    query_code: str = Field(description="查询码，只在登记时返回一次，请告知申请人")
+
+
+class EventIn(Schema):
+    type: Literal[
+        "receipt_confirmed",
+        "assigned",
+        "clarification_requested",
+        "clarification_received",
+        "consultation_started",
+        "consultation_ended",
+        "extension",
+        "reply",
+        "closed_unclarified",
+    ]
+    on: dt.date | None = Field(None, description="事件日期，缺省为今天")
+    unit_id: int | None = None
+    what: str = ""
+    due_on: dt.date | None = None
+    text: str = ""
+    party: str = ""
+    days: int | None = None
+    reason: str = ""
+    outcome: str = Field(
+        "", description="答复结果代码（年度报告第四项“办理结果”，如 1、2、3.4、6.1）"
+    )
+
+
+def _out(request: InfoRequest) -> RequestOut:
+    clock = request.clock
+    return RequestOut(
+        id=request.pk,
+        organ_id=request.organ_id,
+        number=request.number,
+        channel=request.channel,
+        applicant_type=request.applicant_type,
+        name=request.name,
+        id_type=request.id_type,
+        id_number_masked=request.masked_id,
+        info_title=request.info_title,
+        status=request.status,
+        arrived_at=request.arrived_at,
+        received_on=request.receipt_on,
+        due_on=clock.due_on if clock else None,
+        is_provisional=bool(clock and clock.provisional),
+        clock_state=clock.state if clock else None,
+        handling_unit_id=request.handling_unit_id,
+        outcome=request.outcome,
+        replied_on=request.replied_on,
+    )
+
+
+def _events(request: InfoRequest) -> list[EventOut]:
+    rows = (
+        AuditEvent.objects.filter(
+            object_type=InfoRequest._meta.label_lower, object_id=str(request.pk)
+        )
+        .exclude(action__in=HIDDEN_EVENTS)
+        .order_by("seq")
+    )
+    events = []
+    for row in rows:
+        try:
+            changes = json.loads(row.changes or "{}")
+        except ValueError:
+            changes = {}
+        events.append(
+            EventOut(
+                at=row.created_at,
+                action=row.action,
+                actor=row.actor_label,
+                changes=changes if isinstance(changes, dict) else {},
+            )
+        )
+    return events
+
+
+def _detail(request: InfoRequest) -> RequestDetailOut:
+    return RequestDetailOut(**_out(request).dict(), events=_events(request))
+
+
+def _organ(request: HttpRequest, organ_id: int) -> Organ:
+    organ = list_organs_visible_to(request.user).filter(pk=organ_id).first()
+    if organ is None:
+        raise NotFound
+    return organ
+
+
+def _request(request: HttpRequest, request_id: int) -> InfoRequest:
+    found = get_request(request.user, request_id)
+    if found is None:
+        raise NotFound
+    return InfoRequest.objects.select_related("organ", "clock").get(pk=found.pk)
+
+
+@router.post("/foi/requests", response={201: IntakeOut}, summary="登记依申请公开申请")
+def create_request(request: HttpRequest, payload: IntakeIn) -> Status[IntakeOut]:
+    organ = _organ(request, payload.organ_id)
+    created, code = services.intake(
+        organ,
+        actor=request.user,
+        channel=payload.channel,
+        arrived_on=payload.arrived_on,
+        receipt_on=payload.received_on,
+        **payload.applicant.dict(),
+        info_title=payload.info_title,
+        info_doc_number=payload.info_doc_number,
+        info_description=payload.info_description,
+        provision_form=payload.provision_form,
+        delivery=payload.delivery,
+    )
+    return Status(201, IntakeOut(request=_out(_request(request, created.pk)), query_code=code))
+
+
+@router.get("/foi/requests", response=list[RequestOut], summary="申请办理队列")
+def list_foi_requests(
+    request: HttpRequest,
+    organ_id: int,
+    overdue: bool = False,
+    due_within: int | None = None,
+    unit_id: int | None = None,
+    status: Literal["open", "closed", "all"] = "open",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[RequestOut]:
+    """``overdue=true``: past the due date and not paused; ``due_within=N``: due within N
+    working days from today; ``unit_id``: assigned to that handling unit."""
+    organ = _organ(request, organ_id)
+    if due_within is not None and not 0 <= due_within <= 60:
+        raise InvalidInput(
+            _("到期天数应在 0 到 60 个工作日之间。"), details={"field": "due_within"}
+        )
+    rows = filter_queue(
+        request.user,
+        organ=organ,
+        today=today_local(),
+        status=status,
+        overdue=overdue,
+        due_within=due_within,
+        unit_id=unit_id,
+    )
+    limit, offset = max(1, min(limit, 200)), max(0, offset)
+    return [_out(r) for r in rows[offset : offset + limit]]
+
+
+@router.get("/foi/requests/{request_id}", response=RequestDetailOut, summary="读取申请")
+def read_request(request: HttpRequest, request_id: int) -> RequestDetailOut:
+    return _detail(_request(request, request_id))
+
+
+@router.post("/foi/requests/{request_id}/events", response=RequestDetailOut, summary="记录办理事件")
+def add_event(request: HttpRequest, request_id: int, payload: EventIn) -> RequestDetailOut:
+    target = _request(request, request_id)
+    user, on = request.user, payload.on or today_local()
+    kind = payload.type
+    if kind == "receipt_confirmed":
+        services.confirm_receipt(target, actor=user, confirmed_on=on)
+    elif kind == "assigned":
+        unit = target.organ.units.filter(pk=payload.unit_id or 0).first()
+        if unit is None:
+            raise InvalidInput(details={"field": "unit_id"})
+        services.assign(target, actor=user, unit=unit)
+    elif kind == "clarification_requested":
+        if payload.due_on is None:
+            raise InvalidInput(details={"field": "due_on"})
+        services.request_clarification(
+            target, actor=user, on=on, what=payload.what, due_on=payload.due_on
+        )
+    elif kind == "clarification_received":
+        services.receive_clarification(target, actor=user, on=on, text=payload.text)
+    elif kind == "consultation_started":
+        services.start_consultation(target, actor=user, on=on, party=payload.party)
+    elif kind == "consultation_ended":
+        services.end_consultation(target, actor=user, on=on)
+    elif kind == "extension":
+        services.extend(target, actor=user, on=on, days=payload.days or 0, reason=payload.reason)
+    elif kind == "reply":
+        if payload.outcome not in Outcome.values:
+            raise InvalidInput(details={"field": "outcome"})
+        services.reply(target, actor=user, on=on, outcome=payload.outcome, text=payload.text)
+    else:
+        services.close_unclarified(target, actor=user, on=on)
+    return _detail(_request(request, request_id))
