@@ -95,6 +95,9 @@ def _check_applicant(fields: dict[str, Any]) -> None:
     fields["id_number"] = number
 
 
+NUMBER_ATTEMPTS = 5
+
+
 def _new_number(organ: Organ) -> str:
     today = today_local()
     return f"YSQ{today:%Y%m%d}-{secrets.token_hex(3).upper()}"
@@ -153,22 +156,24 @@ def submit_online(
         settings.GONGKAI_FOI_SUBMISSIONS_PER_HOUR
     ):
         raise TooManyRequests
-    try:
-        with transaction.atomic():
-            return _create(
-                organ,
-                channel=Channel.ONLINE,
-                arrived_at=timezone.now(),
-                actor=SYSTEM,
-                fields=dict(fields),
-                submit_token=submit_token,
-                submit_ip=ip,
-            )
-    except IntegrityError:
-        existing = InfoRequest.objects.filter(submit_token=submit_token).first()
-        if existing is None:
-            raise
-        return existing, None
+    for _attempt in range(NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _create(
+                    organ,
+                    channel=Channel.ONLINE,
+                    arrived_at=timezone.now(),
+                    actor=SYSTEM,
+                    fields=dict(fields),
+                    submit_token=submit_token,
+                    submit_ip=ip,
+                )
+        except IntegrityError:
+            existing = InfoRequest.objects.filter(submit_token=submit_token).first()
+            if existing is not None:  # the same form, sent twice at once
+                return existing, None
+            # otherwise two applications drew the same number: draw again
+    raise IntegrityError("no free application number")
 
 
 def _start_clock(request: InfoRequest, *, actor: Any, receipt_on: dt.date) -> None:
@@ -208,9 +213,16 @@ def intake(
     if channel not in Channel.values or channel == Channel.ONLINE:
         raise InvalidInput(_("申请渠道无效。"), details={"field": "channel"})
     arrived_at = timezone.make_aware(dt.datetime.combine(arrived_on, dt.time(9)))
-    request, code = _create(
-        organ, channel=channel, arrived_at=arrived_at, actor=actor, fields=dict(fields)
-    )
+    for attempt in range(NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():  # a savepoint: a drawn number already taken is retried
+                request, code = _create(
+                    organ, channel=channel, arrived_at=arrived_at, actor=actor, fields=dict(fields)
+                )
+            break
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
     if channel == Channel.IN_PERSON:
         _start_clock(request, actor=actor, receipt_on=arrived_on)
     elif receipt_on is not None:
