@@ -142,12 +142,15 @@ def main() -> None:
     for url, params in pages + api:
         assert client.get(url, params).status_code == 200, (url, params)
     timings: dict[str, list[float]] = {"page": [], "api": []}
+    by_target: dict[str, list[float]] = {}
     for _round in range(5):
         for kind, targets in (("page", pages), ("api", api)):
             for url, params in targets:
                 t = time.perf_counter()
                 response = client.get(url, params)
                 timings[kind].append(time.perf_counter() - t)
+                key = f"{url}?{'&'.join(f'{k}={v}' for k, v in params.items() if k != 'organ_id')}"
+                by_target.setdefault(key, []).append(time.perf_counter() - t)
                 assert response.status_code == 200
 
     def p95(values: list[float]) -> float:
@@ -166,6 +169,9 @@ def main() -> None:
             "p95_ms": p95(both),
             "max_ms": round(max(both) * 1000, 1),
             "samples": len(both),
+            "median_ms_by_target": {
+                k: round(statistics.median(v) * 1000, 1) for k, v in by_target.items()
+            },
         },
         sys.stdout,
     )

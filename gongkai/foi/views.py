@@ -32,6 +32,7 @@ QUEUE_VIEWS = {
     "closed": _("已办结"),
 }
 SESSION_RESULT = "gongkai_foi_last"
+QUEUE_PAGE_SIZE = 50
 
 
 def apply_view(request: HttpRequest, organ_id: int) -> HttpResponse:
@@ -104,13 +105,22 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", "open")
     if view not in QUEUE_VIEWS:
         view = "open"
-    requests = list_requests(request.user, organ=organ, view=view, today=today_local())[:300]
+    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    page = max(1, min(page, 10_000))
+    start = (page - 1) * QUEUE_PAGE_SIZE
+    rows = list(
+        list_requests(request.user, organ=organ, view=view, today=today_local())[
+            start : start + QUEUE_PAGE_SIZE + 1
+        ]
+    )  # one more than a page tells whether there is a next page, without counting them all
     return render(
         request,
         "foi/queue.html",
         {
             "organ": organ,
-            "requests": requests,
+            "requests": rows[:QUEUE_PAGE_SIZE],
+            "page": page,
+            "has_next": len(rows) > QUEUE_PAGE_SIZE,
             "views": QUEUE_VIEWS,
             "view": view,
             "may_intake": can(request.user, Action.COORDINATE, organ=organ),

@@ -12,6 +12,8 @@ from django.test import Client
 
 from gongkai.accounts.choices import Role
 from gongkai.core.models import AuditEvent
+from gongkai.core.time import today_local
+from gongkai.foi import services
 from gongkai.foi.forms import CHALLENGE_SALT
 from gongkai.foi.models import InfoRequest
 from gongkai.foi.tests.test_services import APPLICANT
@@ -95,3 +97,32 @@ def test_staff_intake_handling_and_identity_views_are_logged(world: Any) -> None
     editor = Client()
     editor.force_login(world.users[Role.EDITOR])
     assert editor.get(f"/staff/requests/{request.pk}/").status_code == 404
+
+
+def test_queue_pages_and_the_overdue_view(world: Any, monkeypatch: Any) -> None:
+    from gongkai.foi import views
+    from gongkai.foi.tests.test_services import _received
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    long_ago = today_local() - dt.timedelta(days=120)
+    late = [_received(world, long_ago) for _ in range(3)]
+    paused = _received(world, long_ago)
+    services.start_consultation(
+        paused,
+        actor=world.users[Role.COORDINATOR],
+        on=long_ago + dt.timedelta(days=1),
+        party="第三方",
+    )
+    _received(world, today_local())  # due 20 working days from today: never overdue
+    client = Client()
+    client.force_login(world.users[Role.COORDINATOR])
+
+    def numbers(query: str) -> list[str]:
+        page = client.get(f"/staff/requests/?{query}").content.decode()
+        return re.findall(r'href="/staff/requests/\d+/">([^<]+)<', page)
+
+    first, second = numbers("view=overdue"), numbers("view=overdue&page=2")
+    assert sorted(first + second) == sorted(r.number for r in late)  # paused is not overdue
+    assert len(first) == 2
+    assert 'rel="next"' in client.get("/staff/requests/?view=overdue").content.decode()
+    assert len(numbers("view=open")) == 2
