@@ -271,6 +271,23 @@ def assign(request: InfoRequest, *, actor: Any, unit: Unit) -> InfoRequest:
     return request
 
 
+def _clock_event(
+    request: InfoRequest,
+    *,
+    actor: Any,
+    kind: str,
+    on: dt.date,
+    label: str,
+    basis: str = "",
+    days: int = 0,
+) -> None:
+    """Add one event to the request's clock (every handling step past receipt has one)."""
+    assert request.clock is not None  # noqa: S101
+    request.clock = clocks.add_clock_event(
+        request.clock, actor=actor, kind=kind, on=on, days=days, label=label, basis=basis
+    )
+
+
 def _may_handle(actor: Any, request: InfoRequest) -> None:
     if request.handling_unit is not None:
         require(actor, Action.ACT_FOR_UNIT, organ=request.organ, unit=request.handling_unit)
@@ -304,14 +321,8 @@ def request_clarification(
         raise InvalidInput(_("请写明需要补正的内容。"), details={"field": "what"})
     if due_on <= on:
         raise InvalidInput(_("补正期限应晚于告知日期。"), details={"field": "due_on"})
-    assert request.clock is not None  # noqa: S101
-    request.clock = clocks.add_clock_event(
-        request.clock,
-        actor=actor,
-        kind="pause",
-        on=on,
-        label=_("发出补正告知"),
-        basis=BASIS_CLARIFY,
+    _clock_event(
+        request, actor=actor, kind="pause", on=on, label=_("发出补正告知"), basis=BASIS_CLARIFY
     )
     request.clarification_sent_on, request.clarification_due_on = on, due_on
     request.clarification_request, request.status = what.strip(), RequestStatus.CLARIFYING
@@ -336,18 +347,26 @@ def request_clarification(
 def receive_clarification(
     request: InfoRequest, *, actor: Any, on: dt.date, text: str
 ) -> InfoRequest:
-    """The corrected application arrived: counting starts again from that day (第三十条)."""
+    """Staff record the correction that came in (by post, in person …)."""
     request = _locked(request)
+    _may_handle(actor, request)
+    return _clarified(request, actor=actor, on=on, text=text)
+
+
+def _clarified(request: InfoRequest, *, actor: Any, on: dt.date, text: str) -> InfoRequest:
+    """The corrected application arrived: counting starts again from that day (第三十条).
+
+    ``request`` is locked by the caller, which has also checked who may record it.
+    """
     if request.status != RequestStatus.CLARIFYING:
         raise WrongRequestState
     if not text.strip():
         raise InvalidInput(_("请填写补正内容。"), details={"field": "text"})
-    assert request.clock is not None  # noqa: S101
-    request.clock = clocks.add_clock_event(
-        request.clock, actor=actor, kind="resume", on=on, label=_("收到补正"), basis=BASIS_CLARIFY
+    _clock_event(
+        request, actor=actor, kind="resume", on=on, label=_("收到补正"), basis=BASIS_CLARIFY
     )
-    request.clock = clocks.add_clock_event(
-        request.clock,
+    _clock_event(
+        request,
         actor=actor,
         kind="restart",
         on=on,
@@ -367,9 +386,8 @@ def start_consultation(request: InfoRequest, *, actor: Any, on: dt.date, party: 
     _may_handle(actor, request)
     if request.status != RequestStatus.PROCESSING:
         raise WrongRequestState
-    assert request.clock is not None  # noqa: S101
-    request.clock = clocks.add_clock_event(
-        request.clock,
+    _clock_event(
+        request,
         actor=actor,
         kind="pause",
         on=on,
@@ -393,14 +411,8 @@ def end_consultation(request: InfoRequest, *, actor: Any, on: dt.date) -> InfoRe
     _may_handle(actor, request)
     if request.status != RequestStatus.CONSULTING:
         raise WrongRequestState
-    assert request.clock is not None  # noqa: S101
-    request.clock = clocks.add_clock_event(
-        request.clock,
-        actor=actor,
-        kind="resume",
-        on=on,
-        label=_("收到意见或期满"),
-        basis=BASIS_THIRD,
+    _clock_event(
+        request, actor=actor, kind="resume", on=on, label=_("收到意见或期满"), basis=BASIS_THIRD
     )
     request.status = RequestStatus.PROCESSING
     request.save(update_fields=["status"])
@@ -417,9 +429,8 @@ def extend(request: InfoRequest, *, actor: Any, on: dt.date, days: int, reason: 
         raise WrongRequestState
     if not reason.strip():
         raise InvalidInput(_("请填写延期理由。"), details={"field": "reason"})
-    assert request.clock is not None  # noqa: S101
-    request.clock = clocks.add_clock_event(
-        request.clock,
+    _clock_event(
+        request,
         actor=actor,
         kind="extend",
         on=on,
@@ -444,19 +455,11 @@ def reply(request: InfoRequest, *, actor: Any, on: dt.date, outcome: str, text: 
         raise InvalidInput(_("办理结果无效。"), details={"field": "outcome"})
     if not text.strip():
         raise InvalidInput(_("请填写答复内容。"), details={"field": "text"})
-    assert request.clock is not None  # noqa: S101
     if request.status == RequestStatus.CONSULTING:
-        request.clock = clocks.add_clock_event(
-            request.clock,
-            actor=actor,
-            kind="resume",
-            on=on,
-            label=_("结束征求意见"),
-            basis=BASIS_THIRD,
+        _clock_event(
+            request, actor=actor, kind="resume", on=on, label=_("结束征求意见"), basis=BASIS_THIRD
         )
-    request.clock = clocks.add_clock_event(
-        request.clock, actor=actor, kind="stop", on=on, label=_("答复"), basis=BASIS_REPLY
-    )
+    _clock_event(request, actor=actor, kind="stop", on=on, label=_("答复"), basis=BASIS_REPLY)
     request.outcome, request.reply_text, request.replied_on = outcome, text.strip(), on
     request.status = RequestStatus.REPLIED
     request.save(update_fields=["outcome", "reply_text", "replied_on", "status"])
@@ -475,9 +478,8 @@ def close_unclarified(request: InfoRequest, *, actor: Any, on: dt.date) -> InfoR
         raise WrongRequestState
     if on <= request.clarification_due_on:
         raise InvalidInput(_("补正期限尚未届满。"), details={"field": "on"})
-    assert request.clock is not None  # noqa: S101
-    request.clock = clocks.add_clock_event(
-        request.clock,
+    _clock_event(
+        request,
         actor=actor,
         kind="stop",
         on=on,
@@ -502,24 +504,18 @@ def withdraw_by_applicant(request: InfoRequest, *, code: str) -> InfoRequest:
     today = today_local()
     if request.clock is not None:
         if request.status in (RequestStatus.CLARIFYING, RequestStatus.CONSULTING):
-            request.clock = clocks.add_clock_event(
-                request.clock, actor=SYSTEM, kind="resume", on=today, label=_("申请人撤回")
-            )
-        request.clock = clocks.add_clock_event(
-            request.clock, actor=SYSTEM, kind="stop", on=today, label=_("申请人撤回申请")
-        )
-    request.outcome, request.status, request.replied_on = (
-        Outcome.OTHER,
-        RequestStatus.CLOSED,
-        (today),
-    )
+            _clock_event(request, actor=SYSTEM, kind="resume", on=today, label=_("申请人撤回"))
+        _clock_event(request, actor=SYSTEM, kind="stop", on=today, label=_("申请人撤回申请"))
+    request.outcome, request.status, request.replied_on = Outcome.OTHER, RequestStatus.CLOSED, today
     request.save(update_fields=["outcome", "status", "replied_on"])
     record_event("foi.request.withdrawn", actor=SYSTEM, obj=request, changes={"on": today})
     return request
 
 
+@transaction.atomic
 def clarify_by_applicant(request: InfoRequest, *, code: str, text: str) -> InfoRequest:
     """The applicant supplies the 补正 online (with the query code)."""
+    request = _locked(request)
     if not secrets.compare_digest(request.query_code_hash, hash_code(code)):
         raise NotPermitted(_("查询码不正确。"))
-    return receive_clarification(request, actor=SYSTEM, on=today_local(), text=text)
+    return _clarified(request, actor=SYSTEM, on=today_local(), text=text)

@@ -218,3 +218,30 @@ def test_applicant_withdraws_with_the_query_code(world: Any) -> None:
         services.withdraw_by_applicant(request, code="WRONG")
     closed = services.withdraw_by_applicant(request, code=code.lower())
     assert (closed.status, closed.outcome) == ("closed", "6.3")
+
+
+def test_only_handlers_record_a_correction_the_applicant_may_send_it(world: Any) -> None:
+    request, code = services.intake(
+        world.organ,
+        actor=world.users[Role.COORDINATOR],
+        channel="in_person",
+        arrived_on=D(2026, 3, 2),
+        **APPLICANT,
+    )
+    services.assign(request, actor=world.users[Role.COORDINATOR], unit=world.other_unit)
+    services.request_clarification(
+        request,
+        actor=world.users[Role.COORDINATOR],
+        on=D(2026, 3, 4),
+        what="请说明",
+        due_on=D(2026, 3, 13),
+    )
+    with pytest.raises(NotPermitted):
+        services.receive_clarification(
+            request, actor=world.users[Role.EDITOR], on=D(2026, 3, 10), text="文号"
+        )
+    with pytest.raises(NotPermitted):
+        services.clarify_by_applicant(request, code="WRONG", text="文号")
+    done = services.clarify_by_applicant(request, code=code, text="文号为中司〔2025〕1号")
+    assert done.status == "processing"
+    assert done.clarification_text == "文号为中司〔2025〕1号"
