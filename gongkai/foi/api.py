@@ -183,7 +183,7 @@ def _request(request: HttpRequest, request_id: int) -> InfoRequest:
     found = get_request(request.user, request_id)
     if found is None:
         raise NotFound
-    return InfoRequest.objects.select_related("organ", "clock").get(pk=found.pk)
+    return found
 
 
 @router.post("/foi/requests", response={201: IntakeOut}, summary="登记依申请公开申请")
@@ -247,30 +247,34 @@ def add_event(request: HttpRequest, request_id: int, payload: EventIn) -> Reques
     user, on = request.user, payload.on or today_local()
     kind = payload.type
     if kind == "receipt_confirmed":
-        services.confirm_receipt(target, actor=user, confirmed_on=on)
+        target = services.confirm_receipt(target, actor=user, confirmed_on=on)
     elif kind == "assigned":
         unit = target.organ.units.filter(pk=payload.unit_id or 0).first()
         if unit is None:
             raise InvalidInput(details={"field": "unit_id"})
-        services.assign(target, actor=user, unit=unit)
+        target = services.assign(target, actor=user, unit=unit)
     elif kind == "clarification_requested":
         if payload.due_on is None:
             raise InvalidInput(details={"field": "due_on"})
-        services.request_clarification(
+        target = services.request_clarification(
             target, actor=user, on=on, what=payload.what, due_on=payload.due_on
         )
     elif kind == "clarification_received":
-        services.receive_clarification(target, actor=user, on=on, text=payload.text)
+        target = services.receive_clarification(target, actor=user, on=on, text=payload.text)
     elif kind == "consultation_started":
-        services.start_consultation(target, actor=user, on=on, party=payload.party)
+        target = services.start_consultation(target, actor=user, on=on, party=payload.party)
     elif kind == "consultation_ended":
-        services.end_consultation(target, actor=user, on=on)
+        target = services.end_consultation(target, actor=user, on=on)
     elif kind == "extension":
-        services.extend(target, actor=user, on=on, days=payload.days or 0, reason=payload.reason)
+        target = services.extend(
+            target, actor=user, on=on, days=payload.days or 0, reason=payload.reason
+        )
     elif kind == "reply":
         if payload.outcome not in Outcome.values:
             raise InvalidInput(details={"field": "outcome"})
-        services.reply(target, actor=user, on=on, outcome=payload.outcome, text=payload.text)
+        target = services.reply(
+            target, actor=user, on=on, outcome=payload.outcome, text=payload.text
+        )
     else:
-        services.close_unclarified(target, actor=user, on=on)
-    return _detail(_request(request, request_id))
+        target = services.close_unclarified(target, actor=user, on=on)
+    return _detail(target)

@@ -120,10 +120,11 @@ def filter_queue(
 
 
 def get_request(user: Any, request_id: int) -> InfoRequest | None:
-    request = InfoRequest.objects.select_related("organ").filter(pk=request_id).first()
-    if request is None:
+    organ_id = InfoRequest.objects.filter(pk=request_id).values_list("organ_id", flat=True).first()
+    organ = Organ.objects.filter(pk=organ_id).first() if organ_id is not None else None
+    if organ is None:
         return None
-    return _visible(user, request.organ).filter(pk=request.pk).first()
+    return _visible(user, organ).select_related("organ").filter(pk=request_id).first()
 
 
 def lookup(number: str, code: str) -> InfoRequest | None:
