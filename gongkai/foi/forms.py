@@ -28,7 +28,9 @@ def _read_challenge(token: str) -> tuple[str, int]:
     return f"{int(a)} + {int(b)}", int(a) + int(b)
 
 
-class ApplicationForm(DomainErrorFormMixin):
+class ApplicantForm(DomainErrorFormMixin):
+    """The applicant and the information sought: the same on the public form and at intake."""
+
     applicant_type = forms.ChoiceField(label=_("申请人类型"), choices=ApplicantType.choices)
     name = forms.CharField(label=_("姓名或名称"), max_length=200)
     id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices)
@@ -46,6 +48,9 @@ class ApplicationForm(DomainErrorFormMixin):
     )
     provision_form = forms.ChoiceField(label=_("提供形式"), choices=ProvisionForm.choices)
     delivery = forms.ChoiceField(label=_("获取方式"), choices=Delivery.choices)
+
+
+class ApplicationForm(ApplicantForm):
     challenge_answer = forms.IntegerField(label=_("验证：请计算"), min_value=0, max_value=99)
     challenge_token = forms.CharField(widget=forms.HiddenInput)
     submit_token = forms.CharField(widget=forms.HiddenInput)
@@ -54,15 +59,17 @@ class ApplicationForm(DomainErrorFormMixin):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             question, token = new_challenge()
-            self.fields["challenge_answer"].label = _("验证：请计算 %(q)s =") % {"q": question}
+            self._ask(question)
             self.initial.update(challenge_token=token, submit_token=secrets.token_urlsafe(24))
         else:  # show the same sum again, so a mistake elsewhere does not hide the question
             try:
                 question, _answer = _read_challenge(str(self.data.get("challenge_token", "")))
             except (signing.BadSignature, TypeError, ValueError):
-                self.fields["challenge_answer"].label = _("验证：请计算")
-            else:
-                self.fields["challenge_answer"].label = _("验证：请计算 %(q)s =") % {"q": question}
+                return  # the plain label; clean() replaces the expired sum with a new one
+            self._ask(question)
+
+    def _ask(self, question: str) -> None:
+        self.fields["challenge_answer"].label = _("验证：请计算 %(q)s =") % {"q": question}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -80,7 +87,7 @@ class ApplicationForm(DomainErrorFormMixin):
 
     def _refresh_challenge(self) -> None:
         question, token = new_challenge()
-        self.fields["challenge_answer"].label = _("验证：请计算 %(q)s =") % {"q": question}
+        self._ask(question)
         data = dict(self.data.items())
         data["challenge_token"] = token
         data["challenge_answer"] = ""
@@ -92,7 +99,7 @@ class LookupForm(DomainErrorFormMixin):
     code = forms.CharField(label=_("查询码"), max_length=20)
 
 
-class IntakeForm(DomainErrorFormMixin):
+class IntakeForm(ApplicantForm):
     channel = forms.ChoiceField(
         label=_("申请渠道"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
     )
@@ -105,20 +112,8 @@ class IntakeForm(DomainErrorFormMixin):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("邮寄为签收之日；平常信函、传真为与申请人确认之日，未确认可留空。"),
     )
-    applicant_type = forms.ChoiceField(label=_("申请人类型"), choices=ApplicantType.choices)
-    name = forms.CharField(label=_("姓名或名称"), max_length=200)
-    id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices)
-    id_number = forms.CharField(label=_("证件号码"), max_length=50)
-    phone = forms.CharField(label=_("联系电话"), max_length=50)
-    email = forms.EmailField(label=_("电子邮箱"), required=False)
-    address = forms.CharField(label=_("通信地址"), max_length=300, required=False)
-    info_title = forms.CharField(label=_("所需信息的名称"), max_length=300)
-    info_doc_number = forms.CharField(label=_("文号"), max_length=100, required=False)
-    info_description = forms.CharField(
-        label=_("其他特征描述"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    provision_form = forms.ChoiceField(label=_("提供形式"), choices=ProvisionForm.choices)
-    delivery = forms.ChoiceField(label=_("获取方式"), choices=Delivery.choices)
+
+    field_order = ["channel", "arrived_on", "receipt_on"]  # then the applicant's fields
 
 
 class ReplyForm(DomainErrorFormMixin):
