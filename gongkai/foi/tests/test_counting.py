@@ -10,7 +10,7 @@ import pytest
 from gongkai.accounts.choices import Role
 from gongkai.foi import services
 from gongkai.foi.counting import annual_table
-from gongkai.foi.tests.test_services import APPLICANT
+from gongkai.foi.tests.test_services import APPLICANT, _received
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -23,25 +23,14 @@ COMPANY = {
 }
 
 
-def _intake(world: Any, day: dt.date, **applicant: Any) -> Any:
-    request, _code = services.intake(
-        world.organ,
-        actor=world.users[Role.COORDINATOR],
-        channel="in_person",
-        arrived_on=day,
-        **(applicant or APPLICANT),
-    )
-    return request
-
-
 def test_table_counts_and_balances(world: Any) -> None:
     coordinator = world.users[Role.COORDINATOR]
-    carried = _intake(world, D(2025, 12, 22))  # received last year, answered this year
+    carried = _received(world, D(2025, 12, 22))  # received last year, answered this year
     services.reply(carried, actor=coordinator, on=D(2026, 1, 8), outcome="1", text="公开")
-    partial = _intake(world, D(2026, 3, 2), **COMPANY)
+    partial = _received(world, D(2026, 3, 2), **COMPANY)
     services.reply(partial, actor=coordinator, on=D(2026, 3, 20), outcome="2", text="部分")
-    _intake(world, D(2026, 12, 28))  # still open at year end
-    old = _intake(world, D(2025, 5, 6))
+    _received(world, D(2026, 12, 28))  # still open at year end
+    old = _received(world, D(2025, 5, 6))
     services.reply(old, actor=coordinator, on=D(2025, 5, 20), outcome="4.1", text="不掌握")
     table = annual_table(world.organ, 2026)
     assert table.new == {

@@ -111,13 +111,14 @@ def test_bad_identity_is_named_by_field(world: Any) -> None:
 MARCH_2 = D(2026, 3, 2)
 
 
-def _received(world: Any, day: dt.date = MARCH_2) -> Any:
+def _received(world: Any, day: dt.date = MARCH_2, **applicant: Any) -> Any:
+    """A request handed in on ``day`` (so received that day), by ``applicant`` or 张三."""
     request, _code = services.intake(
         world.organ,
         actor=world.users[Role.COORDINATOR],
         channel="in_person",
         arrived_on=day,
-        **APPLICANT,
+        **(applicant or APPLICANT),
     )
     return request
 
