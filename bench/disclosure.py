@@ -11,36 +11,26 @@ import argparse
 import datetime as dt
 import io
 import json
-import os
 import random
 import statistics
 import sys
 import time
+
+from bench.common import demo_organ, setup_django
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=100_000)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("GONGKAI_TASK_BACKEND", "immediate")
-    import django
-
-    django.setup()
-    from django.conf import settings
+    setup_django()
     from django.core.management import call_command
     from django.test import Client
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    from gongkai.accounts import demo as accounts_demo
-    from gongkai.core.demo import DemoContext
     from gongkai.disclosure.catalogue import ensure_catalogue
     from gongkai.disclosure.models import DisclosureItem
 
-    context = DemoContext(stdout=io.StringIO())
-    accounts_demo.load(context)
-    organ, coordinator = context.organ, context.users["coordinator"]
+    organ, coordinator = demo_organ()
     nodes = ensure_catalogue(organ)
     units = list(organ.units.all())
     rng = random.Random(2019)

@@ -13,40 +13,30 @@ import argparse
 import datetime as dt
 import io
 import json
-import os
 import random
 import statistics
 import sys
 import time
+
+from bench.common import demo_organ, setup_django
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=1_000_000)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("GONGKAI_TASK_BACKEND", "immediate")
-    import django
-
-    django.setup()
-    from django.conf import settings
+    setup_django()
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    from gongkai.accounts import demo as accounts_demo
-    from gongkai.core.demo import DemoContext
     from gongkai.core.time import today_local
     from gongkai.foi.choices import RequestStatus
     from gongkai.foi.models import InfoRequest
     from gongkai.workdays.models import Clock
 
-    context = DemoContext(stdout=io.StringIO())
-    accounts_demo.load(context)
-    organ, coordinator = context.organ, context.users["coordinator"]
+    organ, coordinator = demo_organ()
     units = list(organ.units.all())
     rng = random.Random(2019)
     today = today_local()

@@ -8,42 +8,30 @@ Dashboard data: 50 plans × 40 tasks, 60 units, 20,000 progress reports. Prints 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import os
 import random
 import statistics
 import sys
 import time
 
+from bench.common import demo_organ, setup_django
+
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("GONGKAI_TASK_BACKEND", "immediate")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    from gongkai.accounts import demo as accounts_demo
     from gongkai.accounts.choices import UnitKind
     from gongkai.accounts.models import Unit
-    from gongkai.core.demo import DemoContext
     from gongkai.workplan.demo import REFERENCE_PLAN
     from gongkai.workplan.importing import import_plan
     from gongkai.workplan.models import Category, Cycle, Plan, ProgressReport, Task, TaskUnit
     from gongkai.workplan.parsing.plan import parse_plan
     from gongkai.workplan.parsing.sources import read_blocks
 
-    context = DemoContext(stdout=io.StringIO())
-    accounts_demo.load(context)
-    organ, coordinator = context.organ, context.users["coordinator"]
+    organ, coordinator = demo_organ()
     data = REFERENCE_PLAN.read_bytes()
 
     parse_times, import_times = [], []
