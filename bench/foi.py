@@ -21,6 +21,18 @@ import time
 from bench.common import demo_organ, setup_django
 
 
+def _queue_due(status: str, due: dt.date | None, today: dt.date) -> dt.date:
+    """What services.queue_fields stores: no due date while waiting for receipt or paused
+    before the deadline (the clock then has none)."""
+    from gongkai.foi.models import NO_DUE_DATE
+
+    if due is None or status == "awaiting":
+        return NO_DUE_DATE
+    if status in ("clarifying", "consulting") and due >= today:
+        return NO_DUE_DATE
+    return due
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=1_000_000)
@@ -34,6 +46,7 @@ def main() -> None:
     from gongkai.core.time import today_local
     from gongkai.foi.choices import RequestStatus
     from gongkai.foi.models import InfoRequest
+    from gongkai.foi.selectors import OPEN
     from gongkai.workdays.models import Clock
 
     organ, coordinator = demo_organ()
@@ -103,6 +116,9 @@ def main() -> None:
                         handling_unit=rng.choice(units) if rng.random() < 0.8 else None,
                         status=status,
                         outcome="1" if status == RequestStatus.REPLIED else "",
+                        is_open=status in OPEN,
+                        queue_due_on=_queue_due(status, clock.due_on, today),
+                        queue_provisional=clock.provisional,
                     )
                     for (i, status, received), clock in zip(rows, clocks, strict=True)
                 ]

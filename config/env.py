@@ -70,6 +70,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_tiers(name: str, default: str) -> str:
+    """Return a fee-tier string (``gongkai.foi.fees.parse_tiers``) after checking it parses."""
+    from gongkai.foi.fees import parse_tiers
+
+    value = env_str(name, default)
+    try:
+        parse_tiers(value)
+    except ValueError:
+        raise _fail(name, value, "收费档次，例如 10:0,30:100,+10:+100") from None
+    return value
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     """Return the variable when it is one of ``choices``."""
     value = env_str(name, default)

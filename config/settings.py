@@ -12,6 +12,7 @@ from config.env import (
     env_list,
     env_path,
     env_str,
+    env_tiers,
     env_timezone,
     secret_key_from,
 )
@@ -190,6 +191,16 @@ GONGKAI_FOI_CLARIFICATION_NOTICE_DAYS = env_int(
     "GONGKAI_FOI_CLARIFICATION_NOTICE_DAYS", 7, minimum=1
 )
 GONGKAI_FOI_SUBMISSIONS_PER_HOUR = env_int("GONGKAI_FOI_SUBMISSIONS_PER_HOUR", 10, minimum=1)
+# 第三十二条、第三十四条: consulted parties answer within N working days.
+GONGKAI_FOI_CONSULTATION_DAYS = env_int("GONGKAI_FOI_CONSULTATION_DAYS", 15, minimum=1)
+# 信息处理费 (国办函〔2020〕109号, RULES §4): tiers per application in the applicant's natural month
+# (按件) and per page of one application (按量); payment within N working days (🟡 Sichuan notice).
+GONGKAI_FOI_FEE_ITEM_TIERS = env_tiers("GONGKAI_FOI_FEE_ITEM_TIERS", "10:0,30:100,+10:+100")
+GONGKAI_FOI_FEE_PAGE_TIERS = env_tiers("GONGKAI_FOI_FEE_PAGE_TIERS", "30:0,100:10,200:20,*:40")
+GONGKAI_FOI_FEE_PAYMENT_DAYS = env_int("GONGKAI_FOI_FEE_PAYMENT_DAYS", 20, minimum=1)
+# Remedies named in reply letters (条例 第五十一条; 行政复议法 第二十条; 行政诉讼法 第四十六条).
+GONGKAI_FOI_REVIEW_DAYS = env_int("GONGKAI_FOI_REVIEW_DAYS", 60, minimum=1)
+GONGKAI_FOI_LITIGATION_MONTHS = env_int("GONGKAI_FOI_LITIGATION_MONTHS", 6, minimum=1)
 
 GONGKAI_BIND = env_str("GONGKAI_BIND", "127.0.0.1:8000")
 

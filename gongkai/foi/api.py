@@ -11,7 +11,8 @@ import datetime as dt
 import json
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -27,6 +28,7 @@ from gongkai.foi.selectors import filter_queue, get_request
 
 router = Router(tags=["foi"])
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HIDDEN_EVENTS = ("foi.identity.viewed",)
 
 
@@ -58,8 +60,35 @@ class RequestOut(Schema):
     replied_on: dt.date | None
 
 
+class LetterOut(Schema):
+    id: int
+    kind: str
+    title: str
+    recipient: str
+    recipient_name: str
+    issued_on: dt.date
+    delivery_method: str
+    sent_on: dt.date | None
+    delivered_on: dt.date | None
+    download_url: str
+
+
+class FeeOut(Schema):
+    method: str
+    month_count: int
+    pages: int
+    amount: int
+    breakdown: str
+    sent_on: dt.date
+    pay_due_on: dt.date
+    paid_on: dt.date | None
+    lapsed_on: dt.date | None
+
+
 class RequestDetailOut(RequestOut):
     events: list[EventOut]
+    letters: list[LetterOut]
+    fees: list[FeeOut]
 
 
 class ApplicantIn(Schema):
@@ -103,6 +132,9 @@ class EventIn(Schema):
         "consultation_started",
         "consultation_ended",
         "extension",
+        "fee_notice",
+        "fee_paid",
+        "closed_unpaid",
         "reply",
         "closed_unclarified",
     ]
@@ -112,6 +144,16 @@ class EventIn(Schema):
     due_on: dt.date | None = None
     text: str = ""
     party: str = ""
+    consultation_kind: Literal["third_party", "organ"] = Field(
+        "third_party", description="third_party 第三方（第三十二条）；organ 其他机关（第三十四条）"
+    )
+    question: str = Field("", description="征求意见的内容")
+    opinion: str = Field(
+        "",
+        description="agree 同意公开；object 不同意公开；留空表示逾期未答复（须期满后）",
+    )
+    method: Literal["item", "volume"] = Field("item", description="item 按件；volume 按量")
+    pages: int = 0
     days: int | None = None
     reason: str = ""
     outcome: str = Field(
@@ -168,8 +210,46 @@ def _events(request: InfoRequest) -> list[EventOut]:
     return events
 
 
+def _letters(request: InfoRequest) -> list[LetterOut]:
+    return [
+        LetterOut(
+            id=letter.pk,
+            kind=letter.kind,
+            title=letter.title,
+            recipient=letter.recipient,
+            recipient_name=letter.recipient_name,
+            issued_on=letter.issued_on,
+            delivery_method=letter.delivery_method,
+            sent_on=letter.sent_on,
+            delivered_on=letter.delivered_on,
+            download_url=reverse(
+                "api:foi_letter", kwargs={"request_id": request.pk, "letter_id": letter.pk}
+            ),
+        )
+        for letter in request.letters.all()
+    ]
+
+
 def _detail(request: InfoRequest) -> RequestDetailOut:
-    return RequestDetailOut(**_out(request).dict(), events=_events(request))
+    return RequestDetailOut(
+        **_out(request).dict(),
+        events=_events(request),
+        letters=_letters(request),
+        fees=[
+            FeeOut(
+                method=f.method,
+                month_count=f.month_count,
+                pages=f.pages,
+                amount=f.amount,
+                breakdown=f.breakdown,
+                sent_on=f.sent_on,
+                pay_due_on=f.pay_due_on,
+                paid_on=f.paid_on,
+                lapsed_on=f.lapsed_on,
+            )
+            for f in request.fees.all()
+        ],
+    )
 
 
 def _organ(request: HttpRequest, organ_id: int) -> Organ:
@@ -233,7 +313,7 @@ def list_foi_requests(
         unit_id=unit_id,
     )
     limit, offset = max(1, min(limit, 200)), max(0, offset)
-    return [_out(r) for r in rows[offset : offset + limit]]
+    return [_out(r) for r in rows.select_related("clock")[offset : offset + limit]]
 
 
 @router.get("/foi/requests/{request_id}", response=RequestDetailOut, summary="读取申请")
@@ -262,9 +342,28 @@ def add_event(request: HttpRequest, request_id: int, payload: EventIn) -> Reques
     elif kind == "clarification_received":
         target = services.receive_clarification(target, actor=user, on=on, text=payload.text)
     elif kind == "consultation_started":
-        target = services.start_consultation(target, actor=user, on=on, party=payload.party)
+        services.start_consultation(
+            target,
+            actor=user,
+            on=on,
+            party=payload.party,
+            kind=payload.consultation_kind,
+            question=payload.question,
+        )
+        target = _request(request, request_id)
     elif kind == "consultation_ended":
-        target = services.end_consultation(target, actor=user, on=on)
+        target = services.end_consultation(
+            target, actor=user, on=on, opinion=payload.opinion, text=payload.text
+        )
+    elif kind == "fee_notice":
+        services.issue_fee_notice(
+            target, actor=user, on=on, method=payload.method, pages=payload.pages
+        )
+        target = _request(request, request_id)
+    elif kind == "fee_paid":
+        target = services.record_payment(target, actor=user, on=on)
+    elif kind == "closed_unpaid":
+        target = services.close_unpaid(target, actor=user, on=on)
     elif kind == "extension":
         target = services.extend(
             target, actor=user, on=on, days=payload.days or 0, reason=payload.reason
@@ -278,3 +377,19 @@ def add_event(request: HttpRequest, request_id: int, payload: EventIn) -> Reques
     else:
         target = services.close_unclarified(target, actor=user, on=on)
     return _detail(target)
+
+
+@router.get(
+    "/foi/requests/{request_id}/letters/{letter_id}",
+    response={200: None},
+    url_name="foi_letter",
+    summary="下载文书（.docx）",
+)
+def download_letter(request: HttpRequest, request_id: int, letter_id: int) -> FileResponse:
+    target = _request(request, request_id)
+    letter = target.letters.filter(pk=letter_id).first()
+    if letter is None:
+        raise NotFound
+    return FileResponse(
+        letter.file.open("rb"), as_attachment=True, filename=letter.filename, content_type=DOCX
+    )

@@ -6,3 +6,8 @@ class FoiConfig(AppConfig):
     name = "gongkai.foi"
     label = "foi"
     verbose_name = _("依申请公开")
+
+    def ready(self) -> None:
+        from gongkai.foi.receivers import connect
+
+        connect()

@@ -48,6 +48,7 @@ class RequestStatus(models.TextChoices):
     PROCESSING = "processing", _("办理中")
     CLARIFYING = "clarifying", _("待申请人补正")
     CONSULTING = "consulting", _("征求意见中")
+    AWAITING_PAYMENT = "payment", _("待缴费")
     REPLIED = "replied", _("已答复")
     CLOSED = "closed", _("已终止")
 
@@ -76,3 +77,56 @@ class Outcome(models.TextChoices):
     OTHER_NO_CLARIFICATION = "6.1", _("其他处理：申请人无正当理由逾期不补正")
     OTHER_FEE_UNPAID = "6.2", _("其他处理：申请人逾期未按收费通知要求缴纳费用")
     OTHER = "6.3", _("其他处理：其他")
+
+
+class ConsultationKind(models.TextChoices):
+    """第三十二条 (third party; no answer → the organ decides) and 第三十四条 (another organ;
+    no answer → deemed consent)."""
+
+    THIRD_PARTY = "third_party", _("第三方")
+    ORGAN = "organ", _("其他机关")
+
+
+class Opinion(models.TextChoices):
+    AGREE = "agree", _("同意公开")
+    OBJECT = "object", _("不同意公开")
+    NONE = "none", _("逾期未答复，由本机关决定")
+    DEEMED_CONSENT = "deemed", _("逾期未答复，视为同意公开")
+
+
+class FeeMethod(models.TextChoices):
+    """国办函〔2020〕109号 第三条: one standard per application, never both."""
+
+    PER_ITEM = "item", _("按件计收")
+    PER_VOLUME = "volume", _("按量计收")
+
+
+class LetterKind(models.TextChoices):
+    RECEIPT = "receipt", _("受理回执")
+    CLARIFICATION = "clarification", _("补正告知书")
+    EXTENSION = "extension", _("延期答复告知书")
+    THIRD_PARTY = "third_party", _("第三方意见征询书")
+    ORGAN = "organ", _("征求意见函")
+    FEE = "fee", _("收费通知书")
+    REPLY = "reply", _("政府信息公开申请答复告知书")
+    TERMINATION = "termination", _("终止办理告知书")
+
+
+class Recipient(models.TextChoices):
+    APPLICANT = "applicant", _("申请人")
+    THIRD_PARTY = "third_party", _("第三方")
+    ORGAN = "organ", _("其他机关")
+
+
+class DeliveryMethod(models.TextChoices):
+    ONLINE = "online", _("网上查询下载")
+    EMAIL = "email", _("电子邮件")
+    POST = "post", _("邮寄")
+    IN_PERSON = "in_person", _("当面送达")
+    FAX = "fax", _("传真")
+
+
+class AttachmentPurpose(models.TextChoices):
+    ID_COPY = "id_copy", _("身份证明")
+    AUTHORIZATION = "authorization", _("授权委托书")
+    OTHER = "other", _("其他材料")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.forms import DomainErrorFormMixin
 from gongkai.foi.choices import ApplicantType, Channel, Delivery, IdType, Outcome, ProvisionForm
+from gongkai.foi.models import LetterSettings
 
 CHALLENGE_SALT = "gongkai.foi.challenge"
 CHALLENGE_MAX_AGE = 3600
@@ -51,6 +52,14 @@ class ApplicantForm(DomainErrorFormMixin):
 
 
 class ApplicationForm(ApplicantForm):
+    id_copy = forms.FileField(
+        label=_("身份证明"),
+        required=False,
+        help_text=_("身份证件或营业执照的扫描件、照片（PDF、JPG、PNG，10 MB 以内）。"),
+    )
+    authorization = forms.FileField(
+        label=_("授权委托书"), required=False, help_text=_("委托他人代为申请时提供。")
+    )
     challenge_answer = forms.IntegerField(label=_("验证：请计算"), min_value=0, max_value=99)
     challenge_token = forms.CharField(widget=forms.HiddenInput)
     submit_token = forms.CharField(widget=forms.HiddenInput)
@@ -119,3 +128,18 @@ class IntakeForm(ApplicantForm):
 class ReplyForm(DomainErrorFormMixin):
     outcome = forms.ChoiceField(label=_("办理结果"), choices=Outcome.choices)
     text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class LetterTemplateForm(DomainErrorFormMixin):
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(
+        label=_("正文"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("每行一段；花括号中的占位符在生成文书时替换为申请的内容。"),
+    )
+
+
+class LetterSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = LetterSettings
+        fields = ["office", "address", "phone", "review_body", "court", "payment_method"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,13 +11,22 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.core.uploads import RandomUploadTo
 from gongkai.foi.choices import (
     ApplicantType,
+    AttachmentPurpose,
     Channel,
+    ConsultationKind,
     Delivery,
+    DeliveryMethod,
+    FeeMethod,
     IdType,
+    LetterKind,
+    Opinion,
     Outcome,
     ProvisionForm,
+    Recipient,
     RequestStatus,
 )
+
+NO_DUE_DATE = dt.date(9999, 12, 31)
 
 
 class InfoRequest(models.Model):
@@ -77,15 +88,36 @@ class InfoRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The queue's copy of the status and the clock, kept by services.save_request and by the
+    # clock recompute, so that the queue reads one table along one index (organ, open, due).
+    is_open = models.BooleanField(default=True)
+    queue_due_on = models.DateField(default=NO_DUE_DATE)
+    queue_provisional = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("政府信息公开申请")
         verbose_name_plural = _("政府信息公开申请")
         ordering = ["-arrived_at"]
-        indexes = [models.Index(fields=["organ", "status", "-arrived_at"])]
+        indexes = [
+            models.Index(fields=["organ", "status", "-arrived_at"]),
+            models.Index(fields=["organ", "is_open", "queue_due_on"], name="foi_queue_due"),
+            models.Index(
+                fields=["organ", "is_open", "queue_provisional", "queue_due_on"],
+                name="foi_queue_provisional",
+            ),
+            models.Index(
+                fields=["handling_unit", "is_open", "queue_due_on"], name="foi_queue_unit"
+            ),
+            models.Index(fields=["organ", "id_number", "arrived_at"], name="foi_applicant_month"),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def due_on(self) -> dt.date | None:
+        """The due date as the queue stores it (None while the clock is paused or not started)."""
+        return None if self.queue_due_on == NO_DUE_DATE else self.queue_due_on
 
     @property
     def masked_id(self) -> str:
@@ -95,11 +127,155 @@ class InfoRequest(models.Model):
 
 
 class RequestAttachment(models.Model):
-    request = models.ForeignKey(InfoRequest, on_delete=models.PROTECT, related_name="attachments")
-    purpose = models.CharField(_("用途"), max_length=50)
+    """An applicant's file (ID copy, authorisation). Uploaded with the public form, it is kept
+    against the form's submit token until the application is created, so that an error elsewhere
+    on the form does not make the applicant upload it again."""
+
+    request = models.ForeignKey(
+        InfoRequest,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        null=True,
+        blank=True,
+    )
+    submit_token = models.CharField(max_length=64, blank=True, db_index=True)
+    purpose = models.CharField(_("用途"), max_length=50, choices=AttachmentPurpose.choices)
     file = models.FileField(upload_to=RandomUploadTo("foi"))
     original_name = models.CharField(max_length=255)
     media_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Consultation(models.Model):
+    """A written consultation of a third party (第三十二条) or another organ (第三十四条)."""
+
+    request = models.ForeignKey(InfoRequest, on_delete=models.PROTECT, related_name="consultations")
+    kind = models.CharField(_("征求对象类型"), max_length=20, choices=ConsultationKind.choices)
+    party = models.CharField(_("征求意见对象"), max_length=200)
+    party_address = models.CharField(_("对象地址或联系方式"), max_length=300, blank=True)
+    question = models.TextField(_("征求意见的内容"))
+    sent_on = models.DateField(_("发出日期"))
+    answer_due_on = models.DateField(_("答复期限"))
+    answered_on = models.DateField(_("收到意见或期满之日"), null=True, blank=True)
+    opinion = models.CharField(_("意见"), max_length=10, choices=Opinion.choices, blank=True)
+    opinion_text = models.TextField(_("意见内容"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.party
+
+
+class FeeNotice(models.Model):
+    """A 收费通知 under 国办函〔2020〕109号; the time until payment is excluded from the clock."""
+
+    request = models.ForeignKey(InfoRequest, on_delete=models.PROTECT, related_name="fees")
+    method = models.CharField(_("收费方式"), max_length=10, choices=FeeMethod.choices)
+    month_count = models.PositiveIntegerField(_("本月累计申请件数"), default=0)
+    pages = models.PositiveIntegerField(_("页数"), default=0)
+    amount = models.PositiveIntegerField(_("金额（元）"))
+    breakdown = models.CharField(_("计算过程"), max_length=300)
+    payment_method = models.CharField(_("缴纳方式"), max_length=300)
+    sent_on = models.DateField(_("通知日期"))
+    pay_due_on = models.DateField(_("缴费期限"))
+    paid_on = models.DateField(_("缴费日期"), null=True, blank=True)
+    lapsed_on = models.DateField(_("逾期未缴费处理日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.amount}"
+
+
+class Letter(models.Model):
+    """A letter generated from a template as .docx; its text is kept as it was sent."""
+
+    request = models.ForeignKey(InfoRequest, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(_("文书"), max_length=20, choices=LetterKind.choices)
+    template_key = models.CharField(max_length=30)
+    recipient = models.CharField(_("受送达人"), max_length=20, choices=Recipient.choices)
+    recipient_name = models.CharField(_("受送达人名称"), max_length=200)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    file = models.FileField(upload_to=RandomUploadTo("foi-letters"))
+    issued_on = models.DateField(_("落款日期"))
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    fee = models.ForeignKey(
+        FeeNotice, on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    delivery_method = models.CharField(
+        _("送达方式"), max_length=20, choices=DeliveryMethod.choices, blank=True
+    )
+    sent_on = models.DateField(_("发出日期"), null=True, blank=True)
+    delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
+    delivery_ref = models.CharField(_("邮件单号或说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return f"{self.request.number}-{self.get_kind_display()}.docx"
+
+
+class LetterTemplate(models.Model):
+    """An organ's own wording of one letter; without one the built-in default is used."""
+
+    organ = models.ForeignKey("accounts.Organ", on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(_("文书模板"), max_length=30)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "key"], name="foi_one_template_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class LetterSettings(models.Model):
+    """What every letter of an organ names: the office, its address, the remedy bodies."""
+
+    organ = models.OneToOneField(
+        "accounts.Organ", on_delete=models.PROTECT, related_name="foi_letter_settings"
+    )
+    office = models.CharField(_("政府信息公开工作机构"), max_length=200, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=100, blank=True)
+    review_body = models.CharField(
+        _("行政复议机关"),
+        max_length=200,
+        blank=True,
+        help_text=_("申请人可以向其申请行政复议的机关，例如本级人民政府。"),
+    )
+    court = models.CharField(
+        _("管辖法院"), max_length=200, blank=True, help_text=_("留空则写“有管辖权的人民法院”。")
+    )
+    payment_method = models.CharField(_("缴费方式"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return str(self.organ_id)

@@ -6,8 +6,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from django.db.models import DateField, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from gongkai.accounts.models import Organ
 from gongkai.accounts.permissions import Action, can
@@ -15,14 +14,15 @@ from gongkai.accounts.selectors import list_actable_units
 from gongkai.foi.choices import RequestStatus
 from gongkai.foi.models import InfoRequest
 from gongkai.foi.services import hash_code
-from gongkai.workdays.choices import ClockState
 
 OPEN = (
     RequestStatus.AWAITING_RECEIPT,
     RequestStatus.PROCESSING,
     RequestStatus.CLARIFYING,
     RequestStatus.CONSULTING,
+    RequestStatus.AWAITING_PAYMENT,
 )
+PAUSED = (RequestStatus.CLARIFYING, RequestStatus.CONSULTING, RequestStatus.AWAITING_PAYMENT)
 
 CLOSED = tuple(s for s in RequestStatus if s not in OPEN)
 
@@ -31,7 +31,7 @@ def _visible(user: Any, organ: Organ) -> QuerySet[InfoRequest]:
     """Coordinators, leaders and auditors see all; editors the requests of their units."""
     if not can(user, Action.VIEW, organ=organ):
         return InfoRequest.objects.none()
-    requests = InfoRequest.objects.filter(organ=organ).select_related("clock", "handling_unit")
+    requests = InfoRequest.objects.filter(organ=organ).select_related("handling_unit")
     if not (
         can(user, Action.COORDINATE, organ=organ)
         or can(user, Action.APPROVE, organ=organ)
@@ -42,19 +42,19 @@ def _visible(user: Any, organ: Organ) -> QuerySet[InfoRequest]:
     return requests
 
 
-def _overdue(
-    requests: QuerySet[InfoRequest], organ: Organ, today: dt.date
-) -> QuerySet[InfoRequest]:
-    """Past the due date with the clock counting (running, or already marked overdue).
+def _overdue(requests: QuerySet[InfoRequest], today: dt.date) -> QuerySet[InfoRequest]:
+    """Open and past the due date. A clock paused before its due date has none, so only a
+    request still counting, or one paused after the deadline had passed, is overdue."""
+    return requests.filter(is_open=True, queue_due_on__lt=today)
 
-    Filtering on the clock's organ and state lets the database start from the clock index
-    (organ, state, due_on) instead of walking every closed request's old due date.
-    """
-    return requests.filter(
-        clock__organ=organ,
-        clock__state__in=[ClockState.RUNNING, ClockState.OVERDUE],
-        clock__due_on__lt=today,
-    )
+
+def _due_within(
+    requests: QuerySet[InfoRequest], today: dt.date, days: int
+) -> QuerySet[InfoRequest]:
+    from gongkai.workdays.selectors import get_calendar
+
+    horizon = get_calendar().add_working_days(today, days).date
+    return requests.filter(is_open=True, queue_due_on__gte=today, queue_due_on__lte=horizon)
 
 
 def list_requests(
@@ -62,24 +62,23 @@ def list_requests(
 ) -> QuerySet[InfoRequest]:
     """The queue: open, due soon (≤ 5 working days), overdue, paused, provisional, closed.
 
-    Coordinators see all; a unit's editors see the requests assigned to their units.
+    Coordinators see all; a unit's editors see the requests assigned to their units. Every open
+    view reads the queue columns along the index (organ, is_open, due date), earliest due first;
+    requests still without a due date come last.
     """
     requests = _visible(user, organ)
     if view == "closed":
-        return requests.filter(status__in=CLOSED).order_by("-pk")
-    requests = requests.filter(status__in=OPEN)
+        return requests.filter(is_open=False).order_by("-pk")
+    requests = requests.filter(is_open=True)
     if view == "overdue":
-        return _overdue(requests, organ, today)
-    if view == "due_soon":
-        from gongkai.workdays.selectors import get_calendar
-
-        horizon = get_calendar().add_working_days(today, 5).date
-        return requests.filter(clock__due_on__gte=today, clock__due_on__lte=horizon)
-    if view == "paused":
-        return requests.filter(status__in=[RequestStatus.CLARIFYING, RequestStatus.CONSULTING])
-    if view == "provisional":
-        return requests.filter(clock__provisional=True)
-    return requests.order_by("clock__due_on", "arrived_at")
+        requests = _overdue(requests, today)
+    elif view == "due_soon":
+        requests = _due_within(requests, today, 5)
+    elif view == "paused":
+        requests = requests.filter(status__in=PAUSED)
+    elif view == "provisional":
+        requests = requests.filter(queue_provisional=True)
+    return requests.order_by("queue_due_on", "pk")
 
 
 def filter_queue(
@@ -93,30 +92,21 @@ def filter_queue(
     unit_id: int | None = None,
 ) -> QuerySet[InfoRequest]:
     """The queue with the API's filters combined: open/closed/all, overdue, due within N
-    working days, handling unit; ordered by due date."""
+    working days, handling unit; ordered by due date (closed ones newest first)."""
     requests = _visible(user, organ)
-    if status == "open":
-        requests = requests.filter(status__in=OPEN)
+    if status == "open" or overdue or due_within is not None:
+        requests = requests.filter(is_open=True)
     elif status == "closed":
-        requests = requests.filter(status__in=CLOSED)
+        requests = requests.filter(is_open=False)
     if overdue:
-        requests = _overdue(requests.filter(status__in=OPEN), organ, today)
+        requests = _overdue(requests, today)
     if due_within is not None:
-        from gongkai.workdays.selectors import get_calendar
-
-        horizon = get_calendar().add_working_days(today, due_within).date
-        requests = requests.filter(
-            status__in=OPEN, clock__due_on__gte=today, clock__due_on__lte=horizon
-        )
+        requests = _due_within(requests, today, due_within)
     if unit_id is not None:
         requests = requests.filter(handling_unit_id=unit_id)
-    # An expression, not the bare column: the database should pick the filter's index (clock
-    # organ/state/due date, or unit, or status) and sort the few rows, rather than walk the
-    # due-date index through every closed request. Requests still without a clock go last.
-    if status == "closed":  # newest registered first: walks the primary key, no sort
+    if status == "closed" and not (overdue or due_within is not None):
         return requests.order_by("-pk")
-    due = Coalesce("clock__due_on", Value(dt.date.max), output_field=DateField())
-    return requests.order_by(due, "arrived_at", "pk")
+    return requests.order_by("queue_due_on", "pk")
 
 
 def get_request(user: Any, request_id: int) -> InfoRequest | None:
@@ -124,7 +114,7 @@ def get_request(user: Any, request_id: int) -> InfoRequest | None:
     organ = Organ.objects.filter(pk=organ_id).first() if organ_id is not None else None
     if organ is None:
         return None
-    return _visible(user, organ).select_related("organ").filter(pk=request_id).first()
+    return _visible(user, organ).select_related("organ", "clock").filter(pk=request_id).first()
 
 
 def lookup(number: str, code: str) -> InfoRequest | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,17 +28,35 @@ from gongkai.core.actors import SYSTEM
 from gongkai.core.audit import record_event
 from gongkai.core.errors import InvalidInput, NotPermitted
 from gongkai.core.time import today_local
+from gongkai.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, UploadPolicy
+from gongkai.foi import fees, letters
 from gongkai.foi.choices import (
     ApplicantType,
+    AttachmentPurpose,
     Channel,
+    ConsultationKind,
     Delivery,
+    DeliveryMethod,
+    FeeMethod,
     IdType,
+    LetterKind,
+    Opinion,
     Outcome,
     ProvisionForm,
+    Recipient,
     RequestStatus,
 )
 from gongkai.foi.errors import TooManyRequests, WrongRequestState
-from gongkai.foi.models import InfoRequest
+from gongkai.foi.models import (
+    NO_DUE_DATE,
+    Consultation,
+    FeeNotice,
+    InfoRequest,
+    Letter,
+    LetterSettings,
+    LetterTemplate,
+    RequestAttachment,
+)
 from gongkai.foi.validators import validate_resident_id
 from gongkai.workdays import services as clocks
 from gongkai.workdays.selectors import get_calendar
@@ -45,6 +64,8 @@ from gongkai.workdays.selectors import get_calendar
 BASIS_REPLY = "《中华人民共和国政府信息公开条例》第三十三条"
 BASIS_CLARIFY = "《中华人民共和国政府信息公开条例》第三十条"
 BASIS_THIRD = "《中华人民共和国政府信息公开条例》第三十二条、第三十三条"
+BASIS_ORGAN = "《中华人民共和国政府信息公开条例》第三十三条、第三十四条"
+BASIS_FEE = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
 APPLICANT_FIELDS = (
     "applicant_type",
     "name",
@@ -59,6 +80,37 @@ APPLICANT_FIELDS = (
     "provision_form",
     "delivery",
 )
+
+
+OPEN_STATUSES = frozenset(
+    {
+        RequestStatus.AWAITING_RECEIPT,
+        RequestStatus.PROCESSING,
+        RequestStatus.CLARIFYING,
+        RequestStatus.CONSULTING,
+        RequestStatus.AWAITING_PAYMENT,
+    }
+)
+
+
+PAUSED_STATUSES = frozenset(
+    {RequestStatus.CLARIFYING, RequestStatus.CONSULTING, RequestStatus.AWAITING_PAYMENT}
+)
+
+
+def queue_fields(request: InfoRequest) -> None:
+    """Copy status and clock into the queue's columns (is_open, due date, provisional)."""
+    request.is_open = request.status in OPEN_STATUSES
+    clock = request.clock
+    due = clock.due_on if clock is not None else None
+    request.queue_due_on = due if due is not None else NO_DUE_DATE
+    request.queue_provisional = bool(clock is not None and clock.provisional)
+
+
+def save_request(request: InfoRequest, fields: list[str]) -> None:
+    """Save the named fields and keep the queue's copy of status and clock current."""
+    queue_fields(request)
+    request.save(update_fields=[*fields, "is_open", "queue_due_on", "queue_provisional"])
 
 
 def hash_code(code: str) -> str:
@@ -96,6 +148,7 @@ def _check_applicant(fields: dict[str, Any]) -> None:
 
 
 NUMBER_ATTEMPTS = 5
+ATTACHMENT_TYPES = ("pdf", "jpg", "png", "ofd")
 
 
 def _new_number(organ: Organ) -> str:
@@ -126,6 +179,10 @@ def _create(
         created_by=actor if getattr(actor, "pk", None) else None,
         **{k: fields.get(k, "") for k in APPLICANT_FIELDS},
     )
+    if submit_token:
+        RequestAttachment.objects.filter(request=None, submit_token=submit_token).update(
+            request=request
+        )
     record_event(
         "foi.request.received",
         actor=actor,
@@ -176,6 +233,58 @@ def submit_online(
     raise IntegrityError("no free application number")
 
 
+ATTACHMENT_POLICY = UploadPolicy(
+    allowed={k: v for k, v in {**DOCUMENT_TYPES, **IMAGE_TYPES}.items() if k in ATTACHMENT_TYPES},
+    max_bytes=10 * 1024 * 1024,
+)
+STAGED_PER_FORM = 6
+
+
+@transaction.atomic
+def stage_attachment(
+    *, submit_token: str, purpose: str, upload: UploadedFile[Any], ip: str = ""
+) -> RequestAttachment:
+    """Keep a file uploaded with the public form until the application is submitted.
+
+    One file per purpose and form: uploading again replaces the staged one. The type is decided
+    by the content (upload policy); a bad file raises ``InvalidInput`` for that field.
+    """
+    if purpose not in AttachmentPurpose.values or not submit_token:
+        raise InvalidInput(details={"field": purpose})
+    try:
+        detected = ATTACHMENT_POLICY.check(upload)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], details={"field": purpose}) from None
+    staged = RequestAttachment.objects.filter(request=None, submit_token=submit_token)
+    if staged.exclude(purpose=purpose).count() >= STAGED_PER_FORM:
+        raise InvalidInput(_("上传的文件过多。"), details={"field": purpose})
+    replaced = list(staged.filter(purpose=purpose).values_list("pk", flat=True))
+    staged.filter(pk__in=replaced).update(submit_token="")  # detached; never shown again
+    attachment = RequestAttachment(
+        submit_token=submit_token,
+        purpose=purpose,
+        original_name=(upload.name or "")[-255:],
+        media_type=detected.media_type,
+        size=detected.size,
+    )
+    attachment._detected_extension = detected.extension  # type: ignore[attr-defined]
+    attachment.file.save(upload.name or "upload", upload, save=False)
+    attachment.save()
+    record_event(
+        "foi.attachment.staged",
+        actor=SYSTEM,
+        obj=attachment,
+        changes={"purpose": purpose, "size": detected.size, "type": detected.extension, "ip": ip},
+    )
+    return attachment
+
+
+def staged_attachments(submit_token: str) -> list[RequestAttachment]:
+    if not submit_token:
+        return []
+    return list(RequestAttachment.objects.filter(request=None, submit_token=submit_token))
+
+
 def _start_clock(request: InfoRequest, *, actor: Any, receipt_on: dt.date) -> None:
     request.receipt_on = receipt_on
     request.clock = clocks.start_clock(
@@ -190,7 +299,10 @@ def _start_clock(request: InfoRequest, *, actor: Any, receipt_on: dt.date) -> No
         label=_("收到申请"),
     )
     request.status = RequestStatus.PROCESSING
-    request.save(update_fields=["receipt_on", "clock", "status"])
+    save_request(request, ["receipt_on", "clock", "status"])
+    letters.issue(
+        request, actor=actor, kind=LetterKind.RECEIPT, key=LetterKind.RECEIPT, on=receipt_on
+    )
 
 
 @transaction.atomic
@@ -266,7 +378,7 @@ def assign(request: InfoRequest, *, actor: Any, unit: Unit) -> InfoRequest:
     if unit.organ_id != request.organ_id:
         raise InvalidInput(details={"field": "unit"})
     request.handling_unit = unit
-    request.save(update_fields=["handling_unit"])
+    save_request(request, ["handling_unit"])
     record_event("foi.request.assigned", actor=actor, obj=request, changes={"unit": unit.pk})
     return request
 
@@ -317,6 +429,8 @@ def request_clarification(
             % {"n": settings.GONGKAI_FOI_CLARIFICATION_NOTICE_DAYS, "d": limit.isoformat()},
             details={"field": "on"},
         )
+    if on < request.receipt_on:
+        raise InvalidInput(_("告知日期不能早于收到申请之日。"), details={"field": "on"})
     if not what.strip():
         raise InvalidInput(_("请写明需要补正的内容。"), details={"field": "what"})
     if due_on <= on:
@@ -326,19 +440,18 @@ def request_clarification(
     )
     request.clarification_sent_on, request.clarification_due_on = on, due_on
     request.clarification_request, request.status = what.strip(), RequestStatus.CLARIFYING
-    request.save(
-        update_fields=[
-            "clarification_sent_on",
-            "clarification_due_on",
-            "clarification_request",
-            "status",
-        ]
+    save_request(
+        request,
+        ["clarification_sent_on", "clarification_due_on", "clarification_request", "status"],
     )
     record_event(
         "foi.request.clarification_requested",
         actor=actor,
         obj=request,
         changes={"on": on, "due_on": due_on},
+    )
+    letters.issue(
+        request, actor=actor, kind=LetterKind.CLARIFICATION, key=LetterKind.CLARIFICATION, on=on
     )
     return request
 
@@ -362,6 +475,8 @@ def _clarified(request: InfoRequest, *, actor: Any, on: dt.date, text: str) -> I
         raise WrongRequestState
     if not text.strip():
         raise InvalidInput(_("请填写补正内容。"), details={"field": "text"})
+    if request.clarification_sent_on is not None and on < request.clarification_sent_on:
+        raise InvalidInput(_("收到补正的日期不能早于补正告知日期。"), details={"field": "on"})
     _clock_event(
         request, actor=actor, kind="resume", on=on, label=_("收到补正"), basis=BASIS_CLARIFY
     )
@@ -374,55 +489,137 @@ def _clarified(request: InfoRequest, *, actor: Any, on: dt.date, text: str) -> I
         basis=BASIS_CLARIFY,
     )
     request.clarification_text, request.status = text.strip(), RequestStatus.PROCESSING
-    request.save(update_fields=["clarification_text", "status"])
+    save_request(request, ["clarification_text", "status"])
     record_event("foi.request.clarified", actor=actor, obj=request, changes={"on": on})
     return request
 
 
 @transaction.atomic
-def start_consultation(request: InfoRequest, *, actor: Any, on: dt.date, party: str) -> InfoRequest:
-    """Consult a third party or another organ; the time is excluded from the clock."""
+def start_consultation(
+    request: InfoRequest,
+    *,
+    actor: Any,
+    on: dt.date,
+    party: str,
+    kind: str = ConsultationKind.THIRD_PARTY,
+    question: str = "",
+    party_address: str = "",
+) -> Consultation:
+    """Consult a third party (第三十二条) or another organ (第三十四条) in writing; the clock
+    stops meanwhile (第三十三条 ¶3), and the letter gives the party 15 working days."""
     request = _locked(request)
     _may_handle(actor, request)
     if request.status != RequestStatus.PROCESSING:
         raise WrongRequestState
+    if kind not in ConsultationKind.values:
+        raise InvalidInput(_("请从列表中选择。"), details={"field": "kind"})
+    if not party.strip():
+        raise InvalidInput(_("请填写征求意见对象。"), details={"field": "party"})
+    if request.receipt_on is not None and on < request.receipt_on:
+        raise InvalidInput(_("发出日期不能早于收到申请之日。"), details={"field": "on"})
+    days = settings.GONGKAI_FOI_CONSULTATION_DAYS
+    answer_due = get_calendar().add_working_days(on, days).date
+    consultation = Consultation.objects.create(
+        request=request,
+        kind=kind,
+        party=party.strip(),
+        party_address=party_address.strip(),
+        question=question.strip() or request.info_title,
+        sent_on=on,
+        answer_due_on=answer_due,
+    )
     _clock_event(
         request,
         actor=actor,
         kind="pause",
         on=on,
-        label=_("征求%(p)s意见") % {"p": party},
-        basis=BASIS_THIRD,
+        label=_("征求%(p)s意见") % {"p": consultation.party},
+        basis=BASIS_THIRD if kind == ConsultationKind.THIRD_PARTY else BASIS_ORGAN,
     )
     request.status = RequestStatus.CONSULTING
-    request.save(update_fields=["status"])
+    save_request(request, ["status"])
     record_event(
         "foi.request.consultation_started",
         actor=actor,
         obj=request,
-        changes={"on": on, "party": party},
+        changes={"on": on, "party": consultation.party, "kind": kind, "due_on": answer_due},
     )
-    return request
+    letter_kind = (
+        LetterKind.THIRD_PARTY if kind == ConsultationKind.THIRD_PARTY else LetterKind.ORGAN
+    )
+    letters.issue(
+        request,
+        actor=actor,
+        kind=letter_kind,
+        key=letter_kind,
+        on=on,
+        recipient=Recipient.THIRD_PARTY
+        if kind == ConsultationKind.THIRD_PARTY
+        else Recipient.ORGAN,
+        recipient_name=consultation.party,
+        consultation=consultation,
+        extra={
+            "受送达人": consultation.party,
+            "征求内容": consultation.question,
+            "意见期限": letters.chinese_date(answer_due),
+            "意见天数": str(days),
+        },
+    )
+    return consultation
 
 
 @transaction.atomic
-def end_consultation(request: InfoRequest, *, actor: Any, on: dt.date) -> InfoRequest:
+def end_consultation(
+    request: InfoRequest, *, actor: Any, on: dt.date, opinion: str = "", text: str = ""
+) -> InfoRequest:
+    """The party answered, or its 15 working days passed: the clock runs again.
+
+    Without an answer, another organ is deemed to consent (第三十四条) and for a third party the
+    organ decides (第三十二条); either is recorded only once the period is over.
+    """
     request = _locked(request)
     _may_handle(actor, request)
     if request.status != RequestStatus.CONSULTING:
         raise WrongRequestState
+    consultation = request.consultations.filter(answered_on__isnull=True).last()
+    if consultation is not None:
+        if on < consultation.sent_on:
+            raise InvalidInput(_("日期不能早于征求意见的发出日期。"), details={"field": "on"})
+        if opinion in ("", Opinion.NONE, Opinion.DEEMED_CONSENT):
+            if on <= consultation.answer_due_on:
+                raise InvalidInput(
+                    _("征求意见期限（%(d)s）尚未届满，请登记对方的意见。")
+                    % {"d": consultation.answer_due_on.isoformat()},
+                    details={"field": "opinion"},
+                )
+            opinion = (
+                Opinion.DEEMED_CONSENT
+                if consultation.kind == ConsultationKind.ORGAN
+                else Opinion.NONE
+            )
+        elif opinion not in Opinion.values:
+            raise InvalidInput(_("请从列表中选择。"), details={"field": "opinion"})
+        consultation.answered_on, consultation.opinion = on, opinion
+        consultation.opinion_text = text.strip()
+        consultation.save(update_fields=["answered_on", "opinion", "opinion_text"])
     _clock_event(
         request, actor=actor, kind="resume", on=on, label=_("收到意见或期满"), basis=BASIS_THIRD
     )
     request.status = RequestStatus.PROCESSING
-    request.save(update_fields=["status"])
-    record_event("foi.request.consultation_ended", actor=actor, obj=request, changes={"on": on})
+    save_request(request, ["status"])
+    record_event(
+        "foi.request.consultation_ended",
+        actor=actor,
+        obj=request,
+        changes={"on": on, "opinion": opinion},
+    )
     return request
 
 
 @transaction.atomic
 def extend(request: InfoRequest, *, actor: Any, on: dt.date, days: int, reason: str) -> InfoRequest:
-    """Extend the reply deadline with a leader's approval (≤ 20 working days, 第三十三条)."""
+    """Extend the reply deadline with a leader's approval (≤ 20 working days, 第三十三条);
+    the applicant is told by a 延期答复告知书."""
     request = _locked(request)
     require(actor, Action.APPROVE, organ=request.organ)
     if request.status not in (RequestStatus.PROCESSING, RequestStatus.CONSULTING):
@@ -438,23 +635,192 @@ def extend(request: InfoRequest, *, actor: Any, on: dt.date, days: int, reason: 
         label=reason.strip()[:200],
         basis=BASIS_REPLY,
     )
+    save_request(request, [])
     record_event(
         "foi.request.extended", actor=actor, obj=request, changes={"days": days, "reason": reason}
     )
+    letters.issue(
+        request,
+        actor=actor,
+        kind=LetterKind.EXTENSION,
+        key=LetterKind.EXTENSION,
+        on=on,
+        extra={"延长天数": str(days), "延期理由": reason.strip()},
+    )
+    return request
+
+
+def _month_count(request: InfoRequest) -> int:
+    """The place of this application among the applicant's applications to the organ in the
+    natural month it arrived (国办函〔2020〕109号 第四条: 同一申请人一个自然月内累计申请)."""
+    arrived = timezone.localtime(request.arrived_at)
+    start = arrived.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return (
+        InfoRequest.objects.filter(
+            organ_id=request.organ_id,
+            id_type=request.id_type,
+            id_number=request.id_number,
+            arrived_at__gte=start,
+            arrived_at__lte=request.arrived_at,
+        )
+        .exclude(arrived_at=request.arrived_at, pk__gt=request.pk)
+        .count()
+    )
+
+
+def quote_fee(request: InfoRequest, *, method: str, pages: int = 0) -> tuple[fees.Fee, int]:
+    """What a fee notice would charge: (fee, the application's place in the month)."""
+    count = _month_count(request)
+    if method == FeeMethod.PER_ITEM:
+        return fees.per_item_fee(
+            fees.parse_tiers(settings.GONGKAI_FOI_FEE_ITEM_TIERS), count
+        ), count
+    if method == FeeMethod.PER_VOLUME:
+        if pages <= 0:
+            raise InvalidInput(_("请填写页数。"), details={"field": "pages"})
+        return fees.per_volume_fee(
+            fees.parse_tiers(settings.GONGKAI_FOI_FEE_PAGE_TIERS), pages
+        ), count
+    raise InvalidInput(_("请从列表中选择。"), details={"field": "method"})
+
+
+@transaction.atomic
+def issue_fee_notice(
+    request: InfoRequest, *, actor: Any, on: dt.date, method: str, pages: int = 0
+) -> FeeNotice:
+    """A 收费通知 within the reply period; the clock stops until payment (RULES §4)."""
+    request = _locked(request)
+    _may_handle(actor, request)
+    if request.status != RequestStatus.PROCESSING:
+        raise WrongRequestState
+    if request.fees.exists():
+        raise WrongRequestState(_("本申请已发出过收费通知。"))
+    fee, count = quote_fee(request, method=method, pages=pages)
+    if fee.amount <= 0:
+        raise InvalidInput(
+            _("本申请未超过免费额度（%(b)s），不能收费。") % {"b": fee.breakdown},
+            details={"field": "method"},
+        )
+    days = settings.GONGKAI_FOI_FEE_PAYMENT_DAYS
+    pay_due = get_calendar().add_working_days(on, days).date
+    options = letters.letter_settings(request.organ_id)
+    notice = FeeNotice.objects.create(
+        request=request,
+        method=method,
+        month_count=count,
+        pages=pages,
+        amount=fee.amount,
+        breakdown=fee.breakdown,
+        payment_method=options.payment_method,
+        sent_on=on,
+        pay_due_on=pay_due,
+    )
+    _clock_event(
+        request, actor=actor, kind="pause", on=on, label=_("发出收费通知"), basis=BASIS_FEE
+    )
+    request.status = RequestStatus.AWAITING_PAYMENT
+    save_request(request, ["status"])
+    record_event(
+        "foi.request.fee_notice",
+        actor=actor,
+        obj=request,
+        changes={"amount": fee.amount, "method": method, "month_count": count, "due_on": pay_due},
+    )
+    letters.issue(
+        request,
+        actor=actor,
+        kind=LetterKind.FEE,
+        key=LetterKind.FEE,
+        on=on,
+        fee=notice,
+        extra={
+            "收费方式": str(FeeMethod(method).label),
+            "计算过程": fee.breakdown,
+            "收费金额": str(fee.amount),
+            "缴费期限": letters.chinese_date(pay_due),
+            "缴费天数": str(days),
+        },
+    )
+    return notice
+
+
+@transaction.atomic
+def record_payment(request: InfoRequest, *, actor: Any, on: dt.date) -> InfoRequest:
+    """The fee was paid: the clock runs again from the day of payment."""
+    request = _locked(request)
+    _may_handle(actor, request)
+    notice = request.fees.filter(paid_on__isnull=True, lapsed_on__isnull=True).last()
+    if request.status != RequestStatus.AWAITING_PAYMENT or notice is None:
+        raise WrongRequestState
+    if on < notice.sent_on:
+        raise InvalidInput(_("缴费日期不能早于通知日期。"), details={"field": "on"})
+    notice.paid_on = on
+    notice.save(update_fields=["paid_on"])
+    _clock_event(request, actor=actor, kind="resume", on=on, label=_("缴纳费用"), basis=BASIS_FEE)
+    request.status = RequestStatus.PROCESSING
+    save_request(request, ["status"])
+    record_event("foi.request.fee_paid", actor=actor, obj=request, changes={"on": on})
+    return request
+
+
+def _close(
+    request: InfoRequest, *, actor: Any, on: dt.date, outcome: str, label: str, basis: str
+) -> None:
+    """Stop the clock and close with an 其他处理 outcome and its termination letter."""
+    _clock_event(request, actor=actor, kind="stop", on=on, label=label, basis=basis)
+    request.outcome, request.status, request.replied_on = outcome, RequestStatus.CLOSED, on
+    save_request(request, ["outcome", "status", "replied_on"])
+    letters.issue(request, actor=actor, kind=LetterKind.TERMINATION, key=f"reply:{outcome}", on=on)
+
+
+@transaction.atomic
+def close_unpaid(request: InfoRequest, *, actor: Any, on: dt.date) -> InfoRequest:
+    """Not paid by the deadline: deemed abandoned (其他处理 2)."""
+    request = _locked(request)
+    _may_handle(actor, request)
+    notice = request.fees.filter(paid_on__isnull=True, lapsed_on__isnull=True).last()
+    if request.status != RequestStatus.AWAITING_PAYMENT or notice is None:
+        raise WrongRequestState
+    if on <= notice.pay_due_on:
+        raise InvalidInput(
+            _("缴费期限（%(d)s）尚未届满。") % {"d": notice.pay_due_on.isoformat()},
+            details={"field": "on"},
+        )
+    notice.lapsed_on = on
+    notice.save(update_fields=["lapsed_on"])
+    _clock_event(
+        request, actor=actor, kind="resume", on=on, label=_("缴费期限届满"), basis=BASIS_FEE
+    )
+    _close(
+        request,
+        actor=actor,
+        on=on,
+        outcome=Outcome.OTHER_FEE_UNPAID,
+        label=_("逾期未缴费，视为放弃申请"),
+        basis=BASIS_FEE,
+    )
+    record_event("foi.request.fee_unpaid", actor=actor, obj=request, changes={"on": on})
     return request
 
 
 @transaction.atomic
 def reply(request: InfoRequest, *, actor: Any, on: dt.date, outcome: str, text: str) -> InfoRequest:
-    """Answer with exactly one outcome from the national list; the clock stops."""
+    """Answer with exactly one outcome from the national list; the clock stops and the
+    答复告知书 for that outcome is generated."""
     request = _locked(request)
     _may_handle(actor, request)
     if request.status not in (RequestStatus.PROCESSING, RequestStatus.CONSULTING):
         raise WrongRequestState
     if outcome not in Outcome.values:
         raise InvalidInput(_("办理结果无效。"), details={"field": "outcome"})
+    if outcome in (Outcome.OTHER_NO_CLARIFICATION, Outcome.OTHER_FEE_UNPAID):
+        raise InvalidInput(
+            _("此结果由“逾期未补正”或“逾期未缴费”的终止办理记录。"), details={"field": "outcome"}
+        )
     if not text.strip():
         raise InvalidInput(_("请填写答复内容。"), details={"field": "text"})
+    if request.receipt_on is not None and on < request.receipt_on:
+        raise InvalidInput(_("答复日期不能早于收到申请之日。"), details={"field": "on"})
     if request.status == RequestStatus.CONSULTING:
         _clock_event(
             request, actor=actor, kind="resume", on=on, label=_("结束征求意见"), basis=BASIS_THIRD
@@ -462,10 +828,11 @@ def reply(request: InfoRequest, *, actor: Any, on: dt.date, outcome: str, text: 
     _clock_event(request, actor=actor, kind="stop", on=on, label=_("答复"), basis=BASIS_REPLY)
     request.outcome, request.reply_text, request.replied_on = outcome, text.strip(), on
     request.status = RequestStatus.REPLIED
-    request.save(update_fields=["outcome", "reply_text", "replied_on", "status"])
+    save_request(request, ["outcome", "reply_text", "replied_on", "status"])
     record_event(
         "foi.request.replied", actor=actor, obj=request, changes={"outcome": outcome, "on": on}
     )
+    letters.issue(request, actor=actor, kind=LetterKind.REPLY, key=f"reply:{outcome}", on=on)
     return request
 
 
@@ -478,17 +845,14 @@ def close_unclarified(request: InfoRequest, *, actor: Any, on: dt.date) -> InfoR
         raise WrongRequestState
     if on <= request.clarification_due_on:
         raise InvalidInput(_("补正期限尚未届满。"), details={"field": "on"})
-    _clock_event(
+    _close(
         request,
         actor=actor,
-        kind="stop",
         on=on,
+        outcome=Outcome.OTHER_NO_CLARIFICATION,
         label=_("逾期未补正，视为放弃申请"),
         basis=BASIS_CLARIFY,
     )
-    request.outcome, request.status = Outcome.OTHER_NO_CLARIFICATION, RequestStatus.CLOSED
-    request.replied_on = on
-    request.save(update_fields=["outcome", "status", "replied_on"])
     record_event("foi.request.abandoned", actor=actor, obj=request, changes={"on": on})
     return request
 
@@ -503,11 +867,11 @@ def withdraw_by_applicant(request: InfoRequest, *, code: str) -> InfoRequest:
         raise WrongRequestState
     today = today_local()
     if request.clock is not None:
-        if request.status in (RequestStatus.CLARIFYING, RequestStatus.CONSULTING):
+        if request.status in PAUSED_STATUSES:
             _clock_event(request, actor=SYSTEM, kind="resume", on=today, label=_("申请人撤回"))
         _clock_event(request, actor=SYSTEM, kind="stop", on=today, label=_("申请人撤回申请"))
     request.outcome, request.status, request.replied_on = Outcome.OTHER, RequestStatus.CLOSED, today
-    request.save(update_fields=["outcome", "status", "replied_on"])
+    save_request(request, ["outcome", "status", "replied_on"])
     record_event("foi.request.withdrawn", actor=SYSTEM, obj=request, changes={"on": today})
     return request
 
@@ -519,3 +883,96 @@ def clarify_by_applicant(request: InfoRequest, *, code: str, text: str) -> InfoR
     if not secrets.compare_digest(request.query_code_hash, hash_code(code)):
         raise NotPermitted(_("查询码不正确。"))
     return _clarified(request, actor=SYSTEM, on=today_local(), text=text)
+
+
+@transaction.atomic
+def record_delivery(
+    letter: Letter,
+    *,
+    actor: Any,
+    method: str,
+    sent_on: dt.date,
+    delivered_on: dt.date | None = None,
+    reference: str = "",
+) -> Letter:
+    """Record how and when a letter was sent and, when known, delivered (送达)."""
+    letter = Letter.objects.select_for_update().select_related("request__organ").get(pk=letter.pk)
+    _may_handle(actor, letter.request)
+    if method not in DeliveryMethod.values:
+        raise InvalidInput(_("请从列表中选择。"), details={"field": "method"})
+    if sent_on < letter.issued_on:
+        raise InvalidInput(_("发出日期不能早于落款日期。"), details={"field": "sent_on"})
+    if delivered_on is not None and delivered_on < sent_on:
+        raise InvalidInput(_("送达日期不能早于发出日期。"), details={"field": "delivered_on"})
+    letter.delivery_method, letter.sent_on = method, sent_on
+    letter.delivered_on, letter.delivery_ref = delivered_on, reference.strip()[:200]
+    letter.save(update_fields=["delivery_method", "sent_on", "delivered_on", "delivery_ref"])
+    record_event(
+        "foi.letter.delivered",
+        actor=actor,
+        obj=letter.request,
+        changes={
+            "letter": letter.pk,
+            "method": method,
+            "sent_on": sent_on,
+            "delivered_on": delivered_on,
+        },
+    )
+    return letter
+
+
+@transaction.atomic
+def save_letter_template(organ: Organ, *, actor: Any, key: str, title: str, body: str) -> None:
+    """An organ's own wording of one letter; placeholders must be ones the letters know."""
+    require(actor, Action.COORDINATE, organ=organ)
+    try:
+        letters.default_template(key)
+    except KeyError:
+        raise InvalidInput(details={"field": "key"}) from None
+    for field, text in (("title", title), ("body", body)):
+        if not text.strip():
+            raise InvalidInput(_("此项为必填项。"), details={"field": field})
+        unknown = letters.unknown_placeholders(text)
+        if unknown:
+            raise InvalidInput(
+                _("未知的占位符：%(p)s。") % {"p": "、".join("{" + u + "}" for u in unknown)},
+                details={"field": field},
+            )
+    template, created = LetterTemplate.objects.select_for_update().get_or_create(
+        organ=organ, key=key, defaults={"title": title.strip(), "body": body.strip()}
+    )
+    before = {} if created else {"title": template.title, "body": template.body}
+    template.title, template.body = title.strip(), body.strip()
+    template.updated_by = actor if getattr(actor, "pk", None) else None
+    template.save()
+    record_event(
+        "foi.letter_template.saved",
+        actor=actor,
+        obj=template,
+        organ_id=organ.pk,
+        changes={
+            "key": key,
+            "before": before,
+            "after": {"title": template.title, "body": template.body},
+        },
+    )
+
+
+@transaction.atomic
+def save_letter_settings(organ: Organ, *, actor: Any, **fields: str) -> LetterSettings:
+    require(actor, Action.COORDINATE, organ=organ)
+    allowed = {"office", "address", "phone", "review_body", "court", "payment_method"}
+    options, _created = LetterSettings.objects.select_for_update().get_or_create(organ=organ)
+    changes = {}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise InvalidInput(details={"field": name})
+        if getattr(options, name) != value.strip():
+            changes[name] = value.strip()
+            setattr(options, name, value.strip())
+    options.updated_by = actor if getattr(actor, "pk", None) else None
+    options.save()
+    record_event(
+        "foi.letter_settings.saved", actor=actor, obj=options, organ_id=organ.pk, changes=changes
+    )
+    return options

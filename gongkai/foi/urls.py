@@ -9,4 +9,7 @@ urlpatterns = [
     path("intake/", views.intake_view, name="intake"),
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/action/", views.action_view, name="action"),
+    path("<int:pk>/letters/<int:letter_id>/", views.letter_view, name="letter"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_view, name="attachment"),
+    path("letters/", views.templates_view, name="templates"),
 ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,11 +16,28 @@ from gongkai.accounts.models import Organ
 from gongkai.accounts.organs import current_organ
 from gongkai.accounts.permissions import Action, can
 from gongkai.core.audit import record_event
-from gongkai.core.errors import DomainError
+from gongkai.core.errors import DomainError, InvalidInput
 from gongkai.core.middleware import client_ip
 from gongkai.core.time import today_local
-from gongkai.foi import services
-from gongkai.foi.forms import ApplicationForm, IntakeForm, LookupForm, ReplyForm
+from gongkai.foi import letters, services
+from gongkai.foi.choices import (
+    AttachmentPurpose,
+    ConsultationKind,
+    DeliveryMethod,
+    FeeMethod,
+    Opinion,
+    Recipient,
+    RequestStatus,
+)
+from gongkai.foi.forms import (
+    ApplicationForm,
+    IntakeForm,
+    LetterSettingsForm,
+    LetterTemplateForm,
+    LookupForm,
+    ReplyForm,
+)
+from gongkai.foi.models import Letter, RequestAttachment
 from gongkai.foi.selectors import get_request, list_requests, lookup
 from gongkai.workdays.selectors import get_clock_proof
 
@@ -32,13 +50,28 @@ QUEUE_VIEWS = {
     "closed": _("已办结"),
 }
 SESSION_RESULT = "gongkai_foi_last"
+SESSION_LOOKUPS = "gongkai_foi_lookups"  # requests this browser proved it may see (number + code)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 QUEUE_PAGE_SIZE = 50
 
 
 def apply_view(request: HttpRequest, organ_id: int) -> HttpResponse:
-    """The public application form; errors beside fields, everything typed kept."""
+    """The public application form; errors beside fields, everything typed or uploaded kept
+    (files are staged against the form's submit token and listed again)."""
     organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
-    form = ApplicationForm(request.POST or None)
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    token = str(request.POST.get("submit_token", "")) if request.method == "POST" else ""
+    if request.method == "POST" and token:
+        for purpose in AttachmentPurpose.values:
+            upload = request.FILES.get(purpose)
+            if upload is None:
+                continue
+            try:
+                services.stage_attachment(
+                    submit_token=token, purpose=purpose, upload=upload, ip=client_ip(request) or ""
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {k: data[k] for k in services.APPLICANT_FIELDS}
@@ -52,10 +85,11 @@ def apply_view(request: HttpRequest, organ_id: int) -> HttpResponse:
             if code is not None:
                 request.session[SESSION_RESULT] = {"number": application.number, "code": code}
             return redirect("portal:foi_submitted", organ_id=organ.pk)
+    staged = {a.purpose: a for a in services.staged_attachments(token)}
     return render(
         request,
         "foi/apply.html",
-        {"organ": organ, "form": form},
+        {"organ": organ, "form": form, "staged": staged},
         status=400 if form.errors else 200,
     )
 
@@ -67,7 +101,8 @@ def submitted_view(request: HttpRequest, organ_id: int) -> HttpResponse:
 
 
 def status_view(request: HttpRequest, organ_id: int) -> HttpResponse:
-    """Number + query code → status, due date with its proof; clarify or withdraw online."""
+    """Number + query code → status, due date with its proof, the letters sent to the applicant
+    (downloadable); clarify or withdraw online."""
     organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
     form = LookupForm(request.POST or None)
     found = None
@@ -77,6 +112,9 @@ def status_view(request: HttpRequest, organ_id: int) -> HttpResponse:
             form.add_error(None, _("申请编号或查询码不正确。"))
             found = None
         else:
+            looked_up = set(request.session.get(SESSION_LOOKUPS, []))
+            looked_up.add(found.pk)
+            request.session[SESSION_LOOKUPS] = sorted(looked_up)[-20:]
             action = request.POST.get("action", "")
             try:
                 if action == "withdraw":
@@ -92,9 +130,36 @@ def status_view(request: HttpRequest, organ_id: int) -> HttpResponse:
             except DomainError as error:
                 form.add_error(None, error.message)
     proof = get_clock_proof(found.clock) if found is not None and found.clock else None
+    sent = list(found.letters.filter(recipient=Recipient.APPLICANT)) if found is not None else []
     return render(
-        request, "foi/status.html", {"organ": organ, "form": form, "found": found, "proof": proof}
+        request,
+        "foi/status.html",
+        {"organ": organ, "form": form, "found": found, "proof": proof, "letters": sent},
     )
+
+
+def public_letter_view(request: HttpRequest, organ_id: int, letter_id: int) -> FileResponse:
+    """A letter to the applicant, for the browser that looked the request up with its code."""
+    letter = get_object_or_404(
+        Letter.objects.select_related("request"),
+        pk=letter_id,
+        request__organ_id=organ_id,
+        recipient=Recipient.APPLICANT,
+    )
+    if letter.request_id not in request.session.get(SESSION_LOOKUPS, []):
+        raise Http404
+    return _docx_response(letter)
+
+
+def _docx_response(letter: Letter) -> FileResponse:
+    response = FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        filename=letter.filename,
+        content_type=DOCX,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -157,12 +222,15 @@ def intake_view(request: HttpRequest) -> HttpResponse:
     return render(request, "foi/intake.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
-def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The handling page. Opening it shows the applicant's identity, so the view is logged."""
-    application = get_request(request.user, pk)
-    if application is None:
-        raise Http404
+def _render_detail(
+    request: HttpRequest,
+    application: Any,
+    *,
+    failed: str = "",
+    error: DomainError | None = None,
+) -> HttpResponse:
+    """The handling page. It shows the applicant's identity, so every view is logged. After a
+    refused action the page comes back with what was typed and the message beside the field."""
     record_event(
         "foi.identity.viewed",
         actor=request.user,
@@ -170,25 +238,63 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         changes={"number": application.number},
     )
     proof = get_clock_proof(application.clock) if application.clock else None
+    quote = None
+    if application.status == RequestStatus.PROCESSING:
+        quote, _count = services.quote_fee(application, method=FeeMethod.PER_ITEM)
+    reply_form = ReplyForm(request.POST if failed == "reply" else None)
+    if failed == "reply":
+        reply_form.is_valid()
+        if error is not None:
+            reply_form.add_domain_error(error)
     return render(
         request,
         "foi/detail.html",
         {
             "application": application,
             "proof": proof,
-            "reply_form": ReplyForm(),
+            "reply_form": reply_form,
             "units": application.organ.units.filter(is_active=True),
             "may_coordinate": can(request.user, Action.COORDINATE, organ=application.organ),
             "may_approve": can(request.user, Action.APPROVE, organ=application.organ),
+            "letters": application.letters.all(),
+            "attachments": application.attachments.all(),
+            "consultations": application.consultations.all(),
+            "fees": application.fees.all(),
+            "quote": quote,
+            "consultation_kinds": ConsultationKind.choices,
+            "opinions": [(k, v) for k, v in Opinion.choices if k in ("agree", "object")],
+            "fee_methods": FeeMethod.choices,
+            "delivery_methods": DeliveryMethod.choices,
+            "failed": failed,
+            "posted": request.POST if failed else {},
+            "error": error.message if error is not None else "",
+            "error_field": (error.details or {}).get("field", "") if error is not None else "",
+            "today": today_local(),
         },
+        status=400 if failed else 200,
     )
 
 
-def _date(value: str | None) -> dt.date:
+@login_required
+def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_request(request.user, pk)
+    if application is None:
+        raise Http404
+    return _render_detail(request, application)
+
+
+def _date(value: str | None, field: str = "on") -> dt.date:
     try:
         return dt.date.fromisoformat(value or "")
     except ValueError:
-        return today_local()
+        raise InvalidInput(_("请填写有效的日期。"), details={"field": field}) from None
+
+
+def _int(value: str | None, field: str) -> int:
+    text = (value or "").strip()
+    if not text.isdigit():
+        raise InvalidInput(_("请填写整数。"), details={"field": field})
+    return int(text)
 
 
 @login_required
@@ -198,56 +304,189 @@ def action_view(request: HttpRequest, pk: int) -> HttpResponse:
     if application is None:
         raise Http404
     post, user = request.POST, request.user
-    on = _date(post.get("on"))
     action = post.get("action", "")
     try:
-        if action == "confirm":
-            services.confirm_receipt(application, actor=user, confirmed_on=on)
-        elif action == "assign":
-            unit = application.organ.units.filter(pk=post.get("unit") or 0).first()
-            if unit is None:
-                raise Http404
-            services.assign(application, actor=user, unit=unit)
-        elif action == "clarify":
-            services.request_clarification(
-                application,
-                actor=user,
-                on=on,
-                what=post.get("what", ""),
-                due_on=_date(post.get("due_on")),
-            )
-        elif action == "clarified":
-            services.receive_clarification(
-                application, actor=user, on=on, text=post.get("text", "")
-            )
-        elif action == "consult":
-            services.start_consultation(
-                application, actor=user, on=on, party=post.get("party", "") or _("第三方")
-            )
-        elif action == "consulted":
-            services.end_consultation(application, actor=user, on=on)
-        elif action == "extend":
-            days = int(post.get("days", "0")) if post.get("days", "").isdigit() else 0
-            services.extend(
-                application, actor=user, on=on, days=days, reason=post.get("reason", "")
-            )
-        elif action == "reply":
-            form = ReplyForm(post)
-            if not form.is_valid():
-                raise Http404
-            services.reply(
-                application,
-                actor=user,
-                on=on,
-                outcome=form.cleaned_data["outcome"],
-                text=form.cleaned_data["text"],
-            )
-        elif action == "abandon":
-            services.close_unclarified(application, actor=user, on=on)
-        else:
-            raise Http404
+        _act(application, action, post, user)
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已完成。"))
+        fresh = get_request(request.user, pk)
+        return _render_detail(request, fresh or application, failed=action, error=error)
+    messages.success(request, _("已完成。"))
     return redirect("foi:detail", pk=application.pk)
+
+
+def _act(application: Any, action: str, post: Any, user: Any) -> None:
+    """Run one handling action from the page's forms."""
+    if action == "assign":
+        unit = application.organ.units.filter(pk=post.get("unit") or 0).first()
+        if unit is None:
+            raise InvalidInput(_("请选择承办单位。"), details={"field": "unit"})
+        services.assign(application, actor=user, unit=unit)
+        return
+    if action == "delivery":
+        letter = application.letters.filter(pk=post.get("letter") or 0).first()
+        if letter is None:
+            raise Http404
+        delivered = post.get("delivered_on", "")
+        services.record_delivery(
+            letter,
+            actor=user,
+            method=post.get("method", ""),
+            sent_on=_date(post.get("sent_on"), "sent_on"),
+            delivered_on=_date(delivered, "delivered_on") if delivered else None,
+            reference=post.get("reference", ""),
+        )
+        return
+    if action == "reply":
+        form = ReplyForm(post)
+        if not form.is_valid():
+            field = next(iter(form.errors))
+            raise InvalidInput(form.errors[field][0], details={"field": field})
+        services.reply(
+            application,
+            actor=user,
+            on=_date(post.get("on")),
+            outcome=form.cleaned_data["outcome"],
+            text=form.cleaned_data["text"],
+        )
+        return
+    on = _date(post.get("on"))
+    if action == "confirm":
+        services.confirm_receipt(application, actor=user, confirmed_on=on)
+    elif action == "clarify":
+        services.request_clarification(
+            application,
+            actor=user,
+            on=on,
+            what=post.get("what", ""),
+            due_on=_date(post.get("due_on"), "due_on"),
+        )
+    elif action == "clarified":
+        services.receive_clarification(application, actor=user, on=on, text=post.get("text", ""))
+    elif action == "consult":
+        services.start_consultation(
+            application,
+            actor=user,
+            on=on,
+            kind=post.get("kind", ""),
+            party=post.get("party", ""),
+            question=post.get("question", ""),
+            party_address=post.get("party_address", ""),
+        )
+    elif action == "consulted":
+        services.end_consultation(
+            application,
+            actor=user,
+            on=on,
+            opinion=post.get("opinion", ""),
+            text=post.get("opinion_text", ""),
+        )
+    elif action == "extend":
+        services.extend(
+            application,
+            actor=user,
+            on=on,
+            days=_int(post.get("days"), "days"),
+            reason=post.get("reason", ""),
+        )
+    elif action == "fee":
+        method = post.get("method", "")
+        pages = _int(post.get("pages"), "pages") if method == FeeMethod.PER_VOLUME else 0
+        services.issue_fee_notice(application, actor=user, on=on, method=method, pages=pages)
+    elif action == "paid":
+        services.record_payment(application, actor=user, on=on)
+    elif action == "unpaid":
+        services.close_unpaid(application, actor=user, on=on)
+    elif action == "abandon":
+        services.close_unclarified(application, actor=user, on=on)
+    else:
+        raise Http404
+
+
+@login_required
+def letter_view(request: HttpRequest, pk: int, letter_id: int) -> FileResponse:
+    application = get_request(request.user, pk)
+    if application is None:
+        raise Http404
+    letter = get_object_or_404(Letter, pk=letter_id, request=application)
+    return _docx_response(letter)
+
+
+@login_required
+def attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """An applicant's file (an ID copy is identity data: the view is logged)."""
+    application = get_request(request.user, pk)
+    if application is None:
+        raise Http404
+    attachment = get_object_or_404(RequestAttachment, pk=attachment_id, request=application)
+    record_event(
+        "foi.identity.viewed",
+        actor=request.user,
+        obj=application,
+        changes={"number": application.number, "attachment": attachment.pk},
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name or f"{attachment.purpose}",
+        content_type=attachment.media_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def templates_view(request: HttpRequest) -> HttpResponse:
+    """The organ's letter templates and the details every letter names; coordinators edit."""
+    organ = current_organ(request)
+    if organ is None or not can(request.user, Action.VIEW, organ=organ):
+        raise Http404
+    may_edit = can(request.user, Action.COORDINATE, organ=organ)
+    keys = letters.template_keys()
+    key = request.GET.get("key") or request.POST.get("key") or keys[0][0]
+    if key not in dict(keys):
+        raise Http404
+    title, body = letters.get_template(organ.pk, key)
+    template_form = LetterTemplateForm(initial={"title": title, "body": body})
+    settings_form = LetterSettingsForm(instance=letters.letter_settings(organ.pk))
+    status = 200
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        if request.POST.get("form") == "settings":
+            settings_form = LetterSettingsForm(
+                request.POST, instance=letters.letter_settings(organ.pk)
+            )
+            if settings_form.is_valid():
+                services.save_letter_settings(
+                    organ, actor=request.user, **settings_form.cleaned_data
+                )
+                messages.success(request, _("已保存。"))
+                return redirect(f"{request.path}?key={key}")
+        else:
+            template_form = LetterTemplateForm(request.POST)
+            if template_form.is_valid():
+                data = template_form.cleaned_data
+                try:
+                    services.save_letter_template(
+                        organ, actor=request.user, key=key, title=data["title"], body=data["body"]
+                    )
+                except DomainError as error:
+                    template_form.add_domain_error(error)
+                else:
+                    messages.success(request, _("模板已保存。"))
+                    return redirect(f"{request.path}?key={key}")
+        status = 400
+    return render(
+        request,
+        "foi/templates.html",
+        {
+            "keys": keys,
+            "key": key,
+            "template_form": template_form,
+            "settings_form": settings_form,
+            "placeholders": letters.PLACEHOLDERS,
+            "may_edit": may_edit,
+            "default": letters.default_template(key),
+        },
+        status=status,
+    )

@@ -6,7 +6,7 @@ from gongkai.disclosure.views import (
     public_item_view,
     public_powers_view,
 )
-from gongkai.foi.views import apply_view, status_view, submitted_view
+from gongkai.foi.views import apply_view, public_letter_view, status_view, submitted_view
 from gongkai.portal import views
 from gongkai.workdays.views import calculator_view
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("ysqgk/<int:organ_id>/apply/", apply_view, name="foi_apply"),
     path("ysqgk/<int:organ_id>/submitted/", submitted_view, name="foi_submitted"),
     path("ysqgk/<int:organ_id>/status/", status_view, name="foi_status"),
+    path("ysqgk/<int:organ_id>/letters/<int:letter_id>/", public_letter_view, name="foi_letter"),
 ]

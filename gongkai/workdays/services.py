@@ -25,6 +25,7 @@ from gongkai.workdays.selectors import (
     forget_calendar,
     get_calendar,
 )
+from gongkai.workdays.signals import clocks_recomputed
 
 
 def _require_calendar_admin(actor: Any) -> None:
@@ -304,11 +305,16 @@ def recompute_clocks(clocks: Iterable[Clock], *, today: dt.date | None = None) -
             batch.append(clock)
             changed_count += 1
         if len(batch) >= 1000:
-            Clock.objects.bulk_update(batch, ["state", "due_on", "provisional", "stopped_on"])
-            batch.clear()
+            _store_batch(batch)
     if batch:
-        Clock.objects.bulk_update(batch, ["state", "due_on", "provisional", "stopped_on"])
+        _store_batch(batch)
     return changed_count
+
+
+def _store_batch(batch: list[Clock]) -> None:
+    Clock.objects.bulk_update(batch, ["state", "due_on", "provisional", "stopped_on"])
+    clocks_recomputed.send(sender=Clock, clock_ids=[clock.pk for clock in batch])
+    batch.clear()
 
 
 @transaction.atomic

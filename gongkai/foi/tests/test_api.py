@@ -73,7 +73,9 @@ def test_clock_through_the_api(world: Any, client: Client) -> None:
     assert got["due_on"] == "2026-11-09"  # the count restarts from the correction
 
     _event(client, coordinator, pk, type="consultation_started", on="2026-10-13", party="第三方")
-    ended = _event(client, coordinator, pk, type="consultation_ended", on="2026-10-27").json()
+    ended = _event(
+        client, coordinator, pk, type="consultation_ended", on="2026-10-27", opinion="agree"
+    ).json()
     assert ended["due_on"] == "2026-11-23"  # 10 working days of consultation are excluded
 
     refused = _event(
@@ -93,7 +95,7 @@ def test_clock_through_the_api(world: Any, client: Client) -> None:
     ).json()
     assert (replied["status"], replied["outcome"]) == ("replied", "2")
     read = client.get(f"/api/v1/foi/requests/{pk}", **coordinator).json()
-    actions = [e["action"] for e in read["events"]]
+    actions = [e["action"] for e in read["events"] if e["action"] != "foi.letter.issued"]
     assert actions == [
         "foi.request.received",
         "foi.request.clarification_requested",
@@ -104,6 +106,18 @@ def test_clock_through_the_api(world: Any, client: Client) -> None:
         "foi.request.replied",
     ]
     assert "foi.identity.viewed" not in actions
+    # every step the applicant or a third party must be told of has its letter
+    kinds = [(letter["kind"], letter["recipient"]) for letter in read["letters"]]
+    assert kinds == [
+        ("receipt", "applicant"),
+        ("clarification", "applicant"),
+        ("third_party", "third_party"),
+        ("extension", "applicant"),
+        ("reply", "applicant"),
+    ]
+    letter = client.get(read["letters"][-1]["download_url"], **coordinator)
+    assert letter.status_code == 200
+    assert letter["Content-Type"].endswith("wordprocessingml.document")
 
 
 def test_bad_applicant_is_named_by_field(world: Any, client: Client) -> None:

@@ -163,7 +163,7 @@ def test_consultation_time_is_excluded_and_extension_needs_a_leader(world: Any) 
     request = _received(world)
     coordinator, leader = world.users[Role.COORDINATOR], world.users[Role.LEADER]
     services.start_consultation(request, actor=coordinator, on=D(2026, 3, 6), party="第三方")
-    services.end_consultation(request, actor=coordinator, on=D(2026, 3, 13))
+    services.end_consultation(request, actor=coordinator, on=D(2026, 3, 13), opinion="agree")
     request.refresh_from_db()
     assert request.clock.due_on == D(2026, 4, 7)  # 03-30 plus the 5 paused working days
     with pytest.raises(NotPermitted):
