@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +23,7 @@ from django.views.static import serve
 from gongkai.accounts.organs import current_organ
 from gongkai.accounts.permissions import Action, can
 from gongkai.core.audit import record_event
+from gongkai.core.csvout import csv_lines
 from gongkai.core.forms import AuditFilterForm
 from gongkai.core.selectors import get_import_job, list_audit_events, list_import_jobs
 
@@ -63,11 +63,6 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def audit_export_view(request: HttpRequest) -> StreamingHttpResponse:
     """Export the filtered audit records as CSV (UTF-8 with BOM for spreadsheet programs)."""
@@ -78,7 +73,6 @@ def audit_export_view(request: HttpRequest) -> StreamingHttpResponse:
             "core.audit.exported", actor=request.user, organ_id=organ.pk, changes=flt.as_dict()
         )
     events = list_audit_events(request.user, organ=organ, flt=flt)
-    writer = csv.writer(_Echo())
     header = [
         _("序号"),
         _("时间"),
@@ -93,10 +87,9 @@ def audit_export_view(request: HttpRequest) -> StreamingHttpResponse:
         _("哈希"),
     ]
 
-    def rows() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)
+    def rows() -> Iterator[list[Any]]:
         for event in events.iterator(chunk_size=2000):
-            yield writer.writerow(
+            yield (
                 [
                     event.seq,
                     timezone.localtime(event.created_at).isoformat(),
@@ -113,7 +106,9 @@ def audit_export_view(request: HttpRequest) -> StreamingHttpResponse:
             )
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(header, rows()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     return response
 

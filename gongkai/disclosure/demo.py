@@ -41,5 +41,5 @@ def load(context: DemoContext) -> None:
     services.submit_item(item, actor=editor)
     services.review_item(item, actor=users[Role.REVIEWER], decision="disclose", basis="")
     services.approve_item(item, actor=users[Role.LEADER])
-    services.publish_item(item, actor=users[Role.COORDINATOR])
+    item = services.publish_item(item, actor=users[Role.COORDINATOR])
     context.stdout.write(f"已发布示例信息：{item.title}（索引号 {item.index_no}）\n")

@@ -169,7 +169,7 @@ def _out(request: InfoRequest) -> RequestOut:
         number=request.number,
         channel=request.channel,
         applicant_type=request.applicant_type,
-        name=request.name,
+        name=request.masked_name,
         id_type=request.id_type,
         id_number_masked=request.masked_id,
         info_title=request.info_title,
@@ -390,6 +390,8 @@ def download_letter(request: HttpRequest, request_id: int, letter_id: int) -> Fi
     letter = target.letters.filter(pk=letter_id).first()
     if letter is None:
         raise NotFound
-    return FileResponse(
+    response = FileResponse(
         letter.file.open("rb"), as_attachment=True, filename=letter.filename, content_type=DOCX
     )
+    response["Cache-Control"] = "private, no-store"
+    return response

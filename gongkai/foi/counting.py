@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.accounts.models import Organ
@@ -57,8 +58,13 @@ def annual_table(organ: Organ, year: int) -> AnnualTable:
         carried_out=zeros(),
         outcomes={o.value: zeros() for o in Outcome},
     )
-    requests = InfoRequest.objects.filter(organ=organ).only(
-        "applicant_type", "receipt_on", "arrived_at", "outcome", "replied_on"
+    # Only the rows that can count this year: arrived by its end (receipt is never before
+    # arrival) and not closed before it began.
+    last_moment = timezone.make_aware(dt.datetime.combine(end, dt.time.max))
+    requests = (
+        InfoRequest.objects.filter(organ=organ, arrived_at__lte=last_moment)
+        .exclude(~Q(outcome=""), replied_on__lt=start)
+        .only("applicant_type", "receipt_on", "arrived_at", "outcome", "replied_on")
     )
     for request in requests.iterator(chunk_size=2000):
         received = _received_on(request)

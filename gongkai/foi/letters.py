@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx import Document
@@ -65,7 +66,40 @@ PLACEHOLDERS: dict[str, Any] = {
     "缴费期限": gettext_lazy("缴费期限"),
     "缴费天数": gettext_lazy("缴费的工作日数"),
     "救济途径": gettext_lazy("行政复议和行政诉讼的告知"),
+    "答复天数": gettext_lazy("法定答复期限（工作日）"),
 }
+# What every letter to the applicant may name, and what only some letters have values for.
+_APPLICANT_COMMON = frozenset(PLACEHOLDERS) - {
+    "延长天数",
+    "延期理由",
+    "受送达人",
+    "征求内容",
+    "意见期限",
+    "意见天数",
+    "收费金额",
+    "计算过程",
+    "收费方式",
+    "缴费期限",
+    "缴费天数",
+}
+# A third party or another organ is told what is asked, never who asked (personal data).
+_CONSULTED = frozenset(
+    {"申请编号", "所需信息", "机关", "工作机构", "地址", "联系电话", "日期"}
+    | {"受送达人", "征求内容", "意见期限", "意见天数"}
+)
+_EXTRA: dict[str, frozenset[str]] = {
+    LetterKind.EXTENSION: frozenset({"延长天数", "延期理由"}),
+    LetterKind.FEE: frozenset({"收费金额", "计算过程", "收费方式", "缴费期限", "缴费天数"}),
+}
+
+
+def allowed_placeholders(key: str) -> frozenset[str]:
+    """The placeholders the letter ``key`` has values for."""
+    if key in (LetterKind.THIRD_PARTY, LetterKind.ORGAN):
+        return _CONSULTED
+    return _APPLICANT_COMMON | _EXTRA.get(key, frozenset())
+
+
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
 
 _REPLY_OPENING = (
@@ -163,7 +197,8 @@ def _reply_default(outcome: str) -> tuple[str, str]:
     basis = (
         f"依据：{FEE_ACT}。" if outcome == Outcome.OTHER_FEE_UNPAID else f"依据：{ACT}{articles}。"
     )
-    kind = LetterKind.TERMINATION if outcome.startswith("6.") else LetterKind.REPLY
+    terminated = outcome in (Outcome.OTHER_NO_CLARIFICATION, Outcome.OTHER_FEE_UNPAID)
+    kind = LetterKind.TERMINATION if terminated else LetterKind.REPLY
     title = str(kind.label)
     return title, _REPLY_OPENING + conclusion + "\n" + basis + _REPLY_CLOSING
 
@@ -173,7 +208,8 @@ _DEFAULTS: dict[str, tuple[str, str]] = {
         "政府信息公开申请受理回执",
         "{申请人}：\n本机关已于{收到日期}收到您提出的政府信息公开申请，申请编号为{申请编号}，"
         "申请获取“{所需信息}”，要求的提供形式为{提供形式}。\n"
-        f"根据{ACT}第三十三条，本机关将在收到申请之日起20个工作日内予以答复，答复期限暂计至{{答复期限}}；"
+        f"根据{ACT}第三十三条，本机关将在收到申请之日起{{答复天数}}个工作日内予以答复，"
+        "答复期限暂计至{答复期限}；"
         "需要延长答复期限的，将另行告知。您可以凭申请编号和查询码在网上查询办理进度。\n"
         "联系人：{工作机构}，电话：{联系电话}，地址：{地址}。",
     ),
@@ -243,8 +279,10 @@ def get_template(organ_id: int, key: str) -> tuple[str, str]:
     return (stored.title, stored.body) if stored is not None else default_template(key)
 
 
-def unknown_placeholders(text: str) -> list[str]:
-    return sorted({m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})
+def unknown_placeholders(text: str, key: str | None = None) -> list[str]:
+    """Placeholders in ``text`` that the letter ``key`` (any letter when None) cannot fill."""
+    allowed = allowed_placeholders(key) if key is not None else frozenset(PLACEHOLDERS)
+    return sorted({m for m in _PLACEHOLDER.findall(text) if m not in allowed})
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -298,6 +336,7 @@ def base_values(request: InfoRequest, *, on: dt.date) -> dict[str, str]:
         "补正期限": chinese_date(request.clarification_due_on),
         "缴费方式": options.payment_method or _("以本机关另行告知的缴费方式为准"),
         "救济途径": remedies(organ, options),
+        "答复天数": str(settings.GONGKAI_FOI_REPLY_DAYS),
     }
 
 
@@ -360,7 +399,9 @@ def issue(
 ) -> Letter:
     """Generate one letter and keep it with the request (called inside the service's write)."""
     rendered = render_text(request, key, on=on, extra=extra or {})
-    serial = request.letters.count() + 1
+    # The caller holds the request's row lock, so the next serial is free; the unique
+    # constraint (request, serial) would refuse a duplicate all the same.
+    serial = (request.letters.aggregate(m=Max("serial"))["m"] or 0) + 1
     number = _("编号：%(n)s-%(s)02d") % {"n": request.number, "s": serial}
     content = to_docx(
         organ_name=request.organ.name,
@@ -378,6 +419,7 @@ def issue(
         title=rendered.title,
         body=rendered.body,
         issued_on=on,
+        serial=serial,
         consultation=consultation,
         fee=fee,
         created_by=actor if getattr(actor, "pk", None) else None,

@@ -120,6 +120,13 @@ class InfoRequest(models.Model):
         return None if self.queue_due_on == NO_DUE_DATE else self.queue_due_on
 
     @property
+    def masked_name(self) -> str:
+        """A natural person's name as lists show it (the surname); organisations in full."""
+        if self.applicant_type != ApplicantType.NATURAL:
+            return self.name
+        return self.name[:1] + "*" * max(len(self.name) - 1, 1)
+
+    @property
     def masked_id(self) -> str:
         """The ID number as lists show it: the first and last characters only."""
         n = self.id_number
@@ -139,6 +146,7 @@ class RequestAttachment(models.Model):
         blank=True,
     )
     submit_token = models.CharField(max_length=64, blank=True, db_index=True)
+    submit_ip = models.CharField(max_length=45, blank=True)
     purpose = models.CharField(_("用途"), max_length=50, choices=AttachmentPurpose.choices)
     file = models.FileField(upload_to=RandomUploadTo("foi"))
     original_name = models.CharField(max_length=255)
@@ -198,6 +206,7 @@ class Letter(models.Model):
 
     request = models.ForeignKey(InfoRequest, on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(_("文书"), max_length=20, choices=LetterKind.choices)
+    serial = models.PositiveSmallIntegerField(_("序号"), default=1)
     template_key = models.CharField(max_length=30)
     recipient = models.CharField(_("受送达人"), max_length=20, choices=Recipient.choices)
     recipient_name = models.CharField(_("受送达人名称"), max_length=200)
@@ -224,6 +233,9 @@ class Letter(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "serial"], name="foi_letter_serial")
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -237,7 +238,18 @@ ATTACHMENT_POLICY = UploadPolicy(
     allowed={k: v for k, v in {**DOCUMENT_TYPES, **IMAGE_TYPES}.items() if k in ATTACHMENT_TYPES},
     max_bytes=10 * 1024 * 1024,
 )
-STAGED_PER_FORM = 6
+
+
+STAGED_MAX_AGE = dt.timedelta(hours=24)
+
+
+def _discard(rows: Any) -> None:
+    """Delete staged files nobody submitted (never part of an application, never published)."""
+    storage = RequestAttachment._meta.get_field("file").storage
+    for row in list(rows[:200]):
+        name = row.file.name
+        row.delete()
+        transaction.on_commit(partial(storage.delete, name))
 
 
 @transaction.atomic
@@ -247,21 +259,34 @@ def stage_attachment(
     """Keep a file uploaded with the public form until the application is submitted.
 
     One file per purpose and form: uploading again replaces the staged one. The type is decided
-    by the content (upload policy); a bad file raises ``InvalidInput`` for that field.
+    by the content (upload policy); a bad file raises ``InvalidInput`` for that field. Uploads
+    per IP address and hour are limited like submissions (three files per application), and
+    files never submitted are deleted after a day.
     """
-    if purpose not in AttachmentPurpose.values or not submit_token:
+    if purpose not in AttachmentPurpose.values or not submit_token or len(submit_token) > 64:
         raise InvalidInput(details={"field": purpose})
+    since = timezone.now() - dt.timedelta(hours=1)
+    limit = settings.GONGKAI_FOI_SUBMISSIONS_PER_HOUR * len(AttachmentPurpose.values)
+    if (
+        ip
+        and RequestAttachment.objects.filter(submit_ip=ip, created_at__gte=since).count() >= limit
+    ):
+        raise InvalidInput(_("上传过于频繁，请稍后再试。"), details={"field": purpose})
     try:
         detected = ATTACHMENT_POLICY.check(upload)
     except ValidationError as exc:
         raise InvalidInput(exc.messages[0], details={"field": purpose}) from None
-    staged = RequestAttachment.objects.filter(request=None, submit_token=submit_token)
-    if staged.exclude(purpose=purpose).count() >= STAGED_PER_FORM:
-        raise InvalidInput(_("上传的文件过多。"), details={"field": purpose})
-    replaced = list(staged.filter(purpose=purpose).values_list("pk", flat=True))
-    staged.filter(pk__in=replaced).update(submit_token="")  # detached; never shown again
+    _discard(
+        RequestAttachment.objects.filter(
+            request=None, created_at__lt=timezone.now() - STAGED_MAX_AGE
+        )
+    )
+    _discard(
+        RequestAttachment.objects.filter(request=None, submit_token=submit_token, purpose=purpose)
+    )
     attachment = RequestAttachment(
         submit_token=submit_token,
+        submit_ip=ip,
         purpose=purpose,
         original_name=(upload.name or "")[-255:],
         media_type=detected.media_type,
@@ -602,6 +627,10 @@ def end_consultation(
         consultation.answered_on, consultation.opinion = on, opinion
         consultation.opinion_text = text.strip()
         consultation.save(update_fields=["answered_on", "opinion", "opinion_text"])
+        if opinion in (Opinion.NONE, Opinion.DEEMED_CONSENT):
+            # Only the consultation period is excluded (第三十三条 ¶3): after silence the count
+            # runs again from the end of the period, not from the day it was recorded.
+            on = consultation.answer_due_on
     _clock_event(
         request, actor=actor, kind="resume", on=on, label=_("收到意见或期满"), basis=BASIS_THIRD
     )
@@ -622,8 +651,10 @@ def extend(request: InfoRequest, *, actor: Any, on: dt.date, days: int, reason: 
     the applicant is told by a 延期答复告知书."""
     request = _locked(request)
     require(actor, Action.APPROVE, organ=request.organ)
-    if request.status not in (RequestStatus.PROCESSING, RequestStatus.CONSULTING):
-        raise WrongRequestState
+    if request.status != RequestStatus.PROCESSING:
+        raise WrongRequestState(
+            _("只能在计时中的申请上批准延期（征求意见、补正或缴费期间请先结束）。")
+        )
     if not reason.strip():
         raise InvalidInput(_("请填写延期理由。"), details={"field": "reason"})
     _clock_event(
@@ -754,6 +785,12 @@ def record_payment(request: InfoRequest, *, actor: Any, on: dt.date) -> InfoRequ
         raise WrongRequestState
     if on < notice.sent_on:
         raise InvalidInput(_("缴费日期不能早于通知日期。"), details={"field": "on"})
+    if on > notice.pay_due_on:
+        raise InvalidInput(
+            _("缴费期限（%(d)s）已过，逾期缴费视为放弃申请。")
+            % {"d": notice.pay_due_on.isoformat()},
+            details={"field": "on"},
+        )
     notice.paid_on = on
     notice.save(update_fields=["paid_on"])
     _clock_event(request, actor=actor, kind="resume", on=on, label=_("缴纳费用"), basis=BASIS_FEE)
@@ -809,8 +846,8 @@ def reply(request: InfoRequest, *, actor: Any, on: dt.date, outcome: str, text: 
     答复告知书 for that outcome is generated."""
     request = _locked(request)
     _may_handle(actor, request)
-    if request.status not in (RequestStatus.PROCESSING, RequestStatus.CONSULTING):
-        raise WrongRequestState
+    if request.status != RequestStatus.PROCESSING:
+        raise WrongRequestState(_("请先结束征求意见（或补正、缴费）再答复。"))
     if outcome not in Outcome.values:
         raise InvalidInput(_("办理结果无效。"), details={"field": "outcome"})
     if outcome in (Outcome.OTHER_NO_CLARIFICATION, Outcome.OTHER_FEE_UNPAID):
@@ -821,10 +858,6 @@ def reply(request: InfoRequest, *, actor: Any, on: dt.date, outcome: str, text: 
         raise InvalidInput(_("请填写答复内容。"), details={"field": "text"})
     if request.receipt_on is not None and on < request.receipt_on:
         raise InvalidInput(_("答复日期不能早于收到申请之日。"), details={"field": "on"})
-    if request.status == RequestStatus.CONSULTING:
-        _clock_event(
-            request, actor=actor, kind="resume", on=on, label=_("结束征求意见"), basis=BASIS_THIRD
-        )
     _clock_event(request, actor=actor, kind="stop", on=on, label=_("答复"), basis=BASIS_REPLY)
     request.outcome, request.reply_text, request.replied_on = outcome, text.strip(), on
     request.status = RequestStatus.REPLIED
@@ -866,6 +899,8 @@ def withdraw_by_applicant(request: InfoRequest, *, code: str) -> InfoRequest:
     if request.status in (RequestStatus.REPLIED, RequestStatus.CLOSED):
         raise WrongRequestState
     today = today_local()
+    request.consultations.filter(answered_on__isnull=True).update(answered_on=today)
+    request.fees.filter(paid_on__isnull=True, lapsed_on__isnull=True).update(lapsed_on=today)
     if request.clock is not None:
         if request.status in PAUSED_STATUSES:
             _clock_event(request, actor=SYSTEM, kind="resume", on=today, label=_("申请人撤回"))
@@ -883,6 +918,24 @@ def clarify_by_applicant(request: InfoRequest, *, code: str, text: str) -> InfoR
     if not secrets.compare_digest(request.query_code_hash, hash_code(code)):
         raise NotPermitted(_("查询码不正确。"))
     return _clarified(request, actor=SYSTEM, on=today_local(), text=text)
+
+
+def _count_from_delivery(letter: Letter, delivered_on: dt.date) -> None:
+    """A party's period runs from receiving the letter: once delivery is known, the payment or
+    answer deadline is counted from it (the letter's own wording: 自收到之日起)."""
+    calendar = get_calendar()
+    if letter.fee_id is not None:
+        FeeNotice.objects.filter(pk=letter.fee_id, paid_on=None, lapsed_on=None).update(
+            pay_due_on=calendar.add_working_days(
+                delivered_on, settings.GONGKAI_FOI_FEE_PAYMENT_DAYS
+            ).date
+        )
+    if letter.consultation_id is not None:
+        Consultation.objects.filter(pk=letter.consultation_id, answered_on=None).update(
+            answer_due_on=calendar.add_working_days(
+                delivered_on, settings.GONGKAI_FOI_CONSULTATION_DAYS
+            ).date
+        )
 
 
 @transaction.atomic
@@ -907,6 +960,8 @@ def record_delivery(
     letter.delivery_method, letter.sent_on = method, sent_on
     letter.delivered_on, letter.delivery_ref = delivered_on, reference.strip()[:200]
     letter.save(update_fields=["delivery_method", "sent_on", "delivered_on", "delivery_ref"])
+    if delivered_on is not None:
+        _count_from_delivery(letter, delivered_on)
     record_event(
         "foi.letter.delivered",
         actor=actor,
@@ -932,10 +987,11 @@ def save_letter_template(organ: Organ, *, actor: Any, key: str, title: str, body
     for field, text in (("title", title), ("body", body)):
         if not text.strip():
             raise InvalidInput(_("此项为必填项。"), details={"field": field})
-        unknown = letters.unknown_placeholders(text)
+        unknown = letters.unknown_placeholders(text, key)
         if unknown:
             raise InvalidInput(
-                _("未知的占位符：%(p)s。") % {"p": "、".join("{" + u + "}" for u in unknown)},
+                _("此文书不能使用的占位符：%(p)s。")
+                % {"p": "、".join("{" + u + "}" for u in unknown)},
                 details={"field": field},
             )
     template, created = LetterTemplate.objects.select_for_update().get_or_create(

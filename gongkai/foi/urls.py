@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/letters/<int:letter_id>/", views.letter_view, name="letter"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_view, name="attachment"),
     path("letters/", views.templates_view, name="templates"),
+    path("export/", views.export_view, name="export"),
 ]

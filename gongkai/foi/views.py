@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +19,7 @@ from gongkai.accounts.models import Organ
 from gongkai.accounts.organs import current_organ
 from gongkai.accounts.permissions import Action, can
 from gongkai.core.audit import record_event
+from gongkai.core.csvout import csv_lines
 from gongkai.core.errors import DomainError, InvalidInput
 from gongkai.core.middleware import client_ip
 from gongkai.core.time import today_local
@@ -50,7 +54,21 @@ QUEUE_VIEWS = {
     "closed": _("已办结"),
 }
 SESSION_RESULT = "gongkai_foi_last"
-SESSION_LOOKUPS = "gongkai_foi_lookups"  # requests this browser proved it may see (number + code)
+SESSION_LOOKUPS = "gongkai_foi_lookups"  # request → when this browser proved it may see it
+SESSION_FORMS = "gongkai_foi_forms"  # submit tokens of the application forms this browser got
+LOOKUP_SECONDS = 30 * 60
+# Fields of the handling forms that show their own error; any other error shows under the button.
+NAMED_FIELDS = (
+    "what",
+    "due_on",
+    "party",
+    "pages",
+    "method",
+    "opinion",
+    "text",
+    "days",
+    "reason",
+)  # letters stay downloadable this long after a lookup
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 QUEUE_PAGE_SIZE = 50
 
@@ -60,7 +78,12 @@ def apply_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     (files are staged against the form's submit token and listed again)."""
     organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
     form = ApplicationForm(request.POST or None, request.FILES or None)
+    issued = list(request.session.get(SESSION_FORMS, []))
+    if not form.is_bound:  # remember the forms this browser was given: only they take files
+        request.session[SESSION_FORMS] = [*issued, form.initial["submit_token"]][-10:]
     token = str(request.POST.get("submit_token", "")) if request.method == "POST" else ""
+    if token not in issued:
+        token = ""
     if request.method == "POST" and token:
         for purpose in AttachmentPurpose.values:
             upload = request.FILES.get(purpose)
@@ -112,9 +135,9 @@ def status_view(request: HttpRequest, organ_id: int) -> HttpResponse:
             form.add_error(None, _("申请编号或查询码不正确。"))
             found = None
         else:
-            looked_up = set(request.session.get(SESSION_LOOKUPS, []))
-            looked_up.add(found.pk)
-            request.session[SESSION_LOOKUPS] = sorted(looked_up)[-20:]
+            looked_up = dict(request.session.get(SESSION_LOOKUPS, {}))
+            looked_up[str(found.pk)] = int(time.time())
+            request.session[SESSION_LOOKUPS] = dict(list(looked_up.items())[-20:])
             action = request.POST.get("action", "")
             try:
                 if action == "withdraw":
@@ -146,7 +169,8 @@ def public_letter_view(request: HttpRequest, organ_id: int, letter_id: int) -> F
         request__organ_id=organ_id,
         recipient=Recipient.APPLICANT,
     )
-    if letter.request_id not in request.session.get(SESSION_LOOKUPS, []):
+    seen = request.session.get(SESSION_LOOKUPS, {}).get(str(letter.request_id))
+    if not isinstance(seen, int) or time.time() - seen > LOOKUP_SECONDS:
         raise Http404
     return _docx_response(letter)
 
@@ -191,6 +215,59 @@ def queue_view(request: HttpRequest) -> HttpResponse:
             "may_intake": can(request.user, Action.COORDINATE, organ=organ),
         },
     )
+
+
+@login_required
+def export_view(request: HttpRequest) -> StreamingHttpResponse:
+    """The queue view as CSV, names and ID numbers masked as in the lists; the export is audited."""
+    organ = current_organ(request)
+    if organ is None:
+        raise Http404
+    view = request.GET.get("view", "open")
+    if view not in QUEUE_VIEWS:
+        view = "open"
+    with transaction.atomic():
+        record_event(
+            "foi.queue.exported", actor=request.user, organ_id=organ.pk, changes={"view": view}
+        )
+    requests = list_requests(request.user, organ=organ, view=view, today=today_local())
+    header = [
+        _("申请编号"),
+        _("申请人"),
+        _("申请人类型"),
+        _("证件号码"),
+        _("所需信息"),
+        _("申请渠道"),
+        _("收到申请之日"),
+        _("答复期限"),
+        _("状态"),
+        _("承办单位"),
+        _("办理结果"),
+        _("答复日期"),
+    ]
+    rows = (
+        [
+            r.number,
+            r.masked_name,
+            r.get_applicant_type_display(),
+            r.masked_id,
+            r.info_title,
+            r.get_channel_display(),
+            r.receipt_on or "",
+            r.due_on or "",
+            r.get_status_display(),
+            r.handling_unit.name if r.handling_unit else "",
+            r.get_outcome_display() if r.outcome else "",
+            r.replied_on or "",
+        ]
+        for r in requests.iterator(chunk_size=2000)
+    )
+    response = StreamingHttpResponse(
+        csv_lines([str(h) for h in header], rows), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="foi-{view}-{stamp}.csv"'
+    return response
 
 
 @login_required
@@ -242,10 +319,8 @@ def _render_detail(
     if application.status == RequestStatus.PROCESSING:
         quote, _count = services.quote_fee(application, method=FeeMethod.PER_ITEM)
     reply_form = ReplyForm(request.POST if failed == "reply" else None)
-    if failed == "reply":
-        reply_form.is_valid()
-        if error is not None:
-            reply_form.add_domain_error(error)
+    if failed == "reply" and reply_form.is_valid() and error is not None:
+        reply_form.add_domain_error(error)  # the form was fine: the service refused it
     return render(
         request,
         "foi/detail.html",
@@ -270,6 +345,7 @@ def _render_detail(
             "error": error.message if error is not None else "",
             "error_field": (error.details or {}).get("field", "") if error is not None else "",
             "today": today_local(),
+            "named_fields": NAMED_FIELDS,
         },
         status=400 if failed else 200,
     )

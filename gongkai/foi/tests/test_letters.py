@@ -18,6 +18,7 @@ from gongkai.core.actors import SYSTEM
 from gongkai.core.errors import InvalidInput
 from gongkai.foi import letters, services
 from gongkai.foi.choices import Outcome
+from gongkai.foi.errors import WrongRequestState
 from gongkai.foi.models import Letter
 from gongkai.foi.tests.test_services import APPLICANT, _received
 
@@ -70,7 +71,7 @@ def test_reply_letter_is_a_docx_with_basis_and_remedies(world: Any) -> None:
 
 def test_an_organs_own_wording_is_used_and_unknown_placeholders_refused(world: Any) -> None:
     coordinator = world.users[Role.COORDINATOR]
-    with pytest.raises(InvalidInput, match="未知的占位符") as caught:
+    with pytest.raises(InvalidInput, match="不能使用的占位符") as caught:
         services.save_letter_template(
             world.organ, actor=coordinator, key="receipt", title="回执", body="{申请人} {身份证}"
         )
@@ -230,3 +231,114 @@ def test_the_queue_copy_follows_a_calendar_correction(world: Any, django_user_mo
     workdays.recompute_open_clocks(actor=SYSTEM)
     request.refresh_from_db()
     assert request.queue_due_on == request.clock.due_on == due + dt.timedelta(days=1)
+
+
+def test_queue_export_is_masked_audited_and_safe_from_formulas(world: Any) -> None:
+    from gongkai.core.models import AuditEvent
+
+    _received(world, D(2026, 3, 2), **{**APPLICANT, "info_title": '=HYPERLINK("x")'})
+    client = Client()
+    client.force_login(world.users[Role.COORDINATOR])
+    response = client.get("/staff/requests/export/?view=open")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "张*" in text
+    assert "张三" not in text
+    assert APPLICANT["id_number"] not in text
+    assert APPLICANT["id_number"][-4:] in text
+    assert "'=HYPERLINK" in text
+    assert AuditEvent.objects.filter(action="foi.queue.exported").exists()
+
+
+def test_silence_excludes_only_the_consultation_period(world: Any) -> None:
+    coordinator = world.users[Role.COORDINATOR]
+    request = _received(world, D(2026, 3, 2))
+    consultation = services.start_consultation(
+        request, actor=coordinator, on=D(2026, 3, 3), party="市财政局", kind="organ"
+    )
+    with pytest.raises(WrongRequestState):  # no reply while the other organ may still answer
+        services.reply(request, actor=coordinator, on=D(2026, 3, 4), outcome="1", text="x")
+    with pytest.raises(WrongRequestState):  # nor an extension while the clock stands still
+        services.extend(
+            request, actor=world.users[Role.LEADER], on=D(2026, 3, 4), days=5, reason="量大"
+        )
+    late = services.end_consultation(request, actor=coordinator, on=D(2026, 4, 20))
+    on_time = _received(world, D(2026, 3, 2))
+    services.start_consultation(
+        on_time, actor=coordinator, on=D(2026, 3, 3), party="市财政局", kind="organ"
+    )
+    prompt = services.end_consultation(
+        on_time, actor=coordinator, on=consultation.answer_due_on + dt.timedelta(days=1)
+    )
+    # recorded weeks later or the day after, the count resumes where the period ended
+    assert late.clock.due_on == prompt.clock.due_on
+
+
+def test_delivery_moves_the_payment_deadline_and_withdrawal_settles_the_fee(world: Any) -> None:
+    coordinator = world.users[Role.COORDINATOR]
+    request, code = services.intake(
+        world.organ, actor=coordinator, channel="in_person", arrived_on=D(2026, 3, 2), **APPLICANT
+    )
+    notice = services.issue_fee_notice(
+        request, actor=coordinator, on=D(2026, 3, 5), method="volume", pages=40
+    )
+    services.record_delivery(
+        request.letters.get(kind="fee"),
+        actor=coordinator,
+        method="post",
+        sent_on=D(2026, 3, 5),
+        delivered_on=D(2026, 3, 9),
+    )
+    notice.refresh_from_db()
+    assert notice.pay_due_on == services.get_calendar().add_working_days(D(2026, 3, 9), 20).date
+    services.withdraw_by_applicant(request, code=code)
+    notice.refresh_from_db()
+    assert notice.lapsed_on is not None
+
+
+def test_a_consulted_party_is_never_told_who_applied(world: Any) -> None:
+    with pytest.raises(InvalidInput, match="不能使用的占位符"):
+        services.save_letter_template(
+            world.organ,
+            actor=world.users[Role.COORDINATOR],
+            key="third_party",
+            title="征询",
+            body="{受送达人}：{申请人}申请公开{所需信息}。",
+        )
+    with pytest.raises(InvalidInput, match="不能使用的占位符"):  # fee amounts only in fee letters
+        services.save_letter_template(
+            world.organ,
+            actor=world.users[Role.COORDINATOR],
+            key="receipt",
+            title="回执",
+            body="{申请人}：{收费金额}",
+        )
+
+
+def test_only_forms_this_browser_was_given_take_files(world: Any) -> None:
+    client = Client()
+    data = {**_form(client, world.organ.pk), "submit_token": "made-up-token", "phone": ""}
+    client.post(
+        f"/ysqgk/{world.organ.pk}/apply/",
+        {**data, "id_copy": SimpleUploadedFile("id.png", PNG)},
+    )
+    from gongkai.foi.models import RequestAttachment
+
+    assert not RequestAttachment.objects.exists()
+
+
+def test_letters_stay_downloadable_for_half_an_hour(world: Any, monkeypatch: Any) -> None:
+    import time
+
+    from gongkai.foi import views
+
+    coordinator = world.users[Role.COORDINATOR]
+    request, code = services.intake(
+        world.organ, actor=coordinator, channel="in_person", arrived_on=D(2026, 3, 2), **APPLICANT
+    )
+    url = f"/ysqgk/{world.organ.pk}/letters/{request.letters.get().pk}/"
+    client = Client()
+    client.post(f"/ysqgk/{world.organ.pk}/status/", {"number": request.number, "code": code})
+    assert client.get(url).status_code == 200
+    later = time.time() + views.LOOKUP_SECONDS + 1
+    monkeypatch.setattr(views.time, "time", lambda: later)
+    assert client.get(url).status_code == 404
