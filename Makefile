@@ -31,6 +31,7 @@ chromium:
 demo: install
 	$(BIN)/gongkai migrate --noinput
 	$(BIN)/gongkai load_demo --if-empty
+	$(BIN)/gongkai build_site
 	$(BIN)/gongkai serve
 
 lint: install

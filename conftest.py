@@ -62,6 +62,12 @@ def world(db: Any) -> World:
 
 
 @pytest.fixture(autouse=True)
+def _own_site_root(settings: Any, tmp_path_factory: Any) -> None:
+    """Each test publishes into a site root of its own, never into var/site."""
+    settings.GONGKAI_SITE_ROOT = tmp_path_factory.mktemp("site-root") / "site"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar() -> Any:
     """Each test sees the calendar of its own database, not one cached by an earlier test."""
     from gongkai.workdays.selectors import forget_calendar

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from config.env import (
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "gongkai.workplan",
     "gongkai.disclosure",
     "gongkai.foi",
+    "gongkai.publishing",
     "gongkai.portal",
 ]
 
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "gongkai.core.middleware.SecurityHeadersMiddleware",
     "gongkai.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gongkai.publishing.middleware.StaticSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,6 +206,15 @@ GONGKAI_FOI_REVIEW_DAYS = env_int("GONGKAI_FOI_REVIEW_DAYS", 60, minimum=1)
 GONGKAI_FOI_LITIGATION_MONTHS = env_int("GONGKAI_FOI_LITIGATION_MONTHS", 6, minimum=1)
 
 GONGKAI_BIND = env_str("GONGKAI_BIND", "127.0.0.1:8000")
+
+# The published public site: files under GONGKAI_SITE_ROOT (a link to the live release), its
+# public address for absolute links in feeds and sitemaps, and items per list page.
+# Not resolved: the root is a symbolic link that a full build re-points.
+GONGKAI_SITE_ROOT = Path(
+    os.path.abspath(BASE_DIR / (env_str("GONGKAI_SITE_ROOT", "") or VAR_DIR / "site"))
+)
+GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", f"http://{GONGKAI_BIND}")
+GONGKAI_SITE_PAGE_SIZE = env_int("GONGKAI_SITE_PAGE_SIZE", 20, minimum=1)
 
 LOGGING = {
     "version": 1,

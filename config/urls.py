@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),
+    path("", include("gongkai.publishing.urls")),
 ]
 
 if settings.GONGKAI_SERVE_MEDIA:

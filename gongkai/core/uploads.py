@@ -165,6 +165,15 @@ DOCUMENT_POLICY = UploadPolicy()
 IMAGE_POLICY = UploadPolicy(allowed=dict(IMAGE_TYPES), max_bytes=5 * 1024 * 1024)
 
 
+def extension_for(media_type: str) -> str:
+    """The canonical extension of a media type the upload policies accept ("bin" otherwise)."""
+    for table in (DOCUMENT_TYPES, IMAGE_TYPES, MEDIA_TYPES):
+        for ext, known in table.items():
+            if known == media_type:
+                return ext
+    return "bin"
+
+
 def random_name(extension: str) -> str:
     """Return a random file name with ``extension``: 32 hex characters, nothing from the user."""
     return f"{secrets.token_hex(16)}.{extension}"

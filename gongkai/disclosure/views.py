@@ -18,6 +18,7 @@ from gongkai.accounts.permissions import Action, can
 from gongkai.accounts.selectors import list_actable_units
 from gongkai.core.errors import DomainError
 from gongkai.core.time import today_local
+from gongkai.core.uploads import extension_for
 from gongkai.disclosure import services
 from gongkai.disclosure.catalogue import ensure_catalogue
 from gongkai.disclosure.choices import ItemKind, ItemStatus
@@ -359,12 +360,17 @@ def public_item_view(request: HttpRequest, pk: int) -> HttpResponse:
     if item is None:
         raise Http404
     version = item.versions.order_by("-version").first()
+    snapshot = version.snapshot if version else {}
+    files = [
+        {**a, "href": attachment_href(a["id"], a["type"])} for a in snapshot.get("attachments", [])
+    ]
     return render(
         request,
         "disclosure/public_item.html",
         {
             "item": item,
-            "snapshot": version.snapshot if version else {},
+            "snapshot": snapshot,
+            "files": files,
             "detail_rows": (
                 detail_rows(item.kind, version.snapshot.get("details", {})) if version else []
             ),
@@ -374,7 +380,12 @@ def public_item_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def public_attachment_view(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_href(attachment_id: int, media_type: str) -> str:
+    """The public address of an attachment, as published: /xxgk/files/<id>/file.<ext>."""
+    return f"/xxgk/files/{attachment_id}/file.{extension_for(media_type)}"
+
+
+def public_attachment_view(request: HttpRequest, pk: int, name: str = "") -> FileResponse:
     """A file of the item's latest published version (also while a revision is in progress).
 
     Served with the type detected at upload; only PDFs and images open in the browser, anything

@@ -100,13 +100,22 @@ class InfoRequest(models.Model):
         ordering = ["-arrived_at"]
         indexes = [
             models.Index(fields=["organ", "status", "-arrived_at"]),
-            models.Index(fields=["organ", "is_open", "queue_due_on"], name="foi_queue_due"),
+            # Partial indexes: a boolean filter is a bare column in SQLite's SQL ("is_open"),
+            # which can select a partial index but not an index column.
             models.Index(
-                fields=["organ", "is_open", "queue_provisional", "queue_due_on"],
-                name="foi_queue_provisional",
+                fields=["organ", "queue_due_on", "id"],
+                name="foi_queue_open_due",
+                condition=models.Q(is_open=True),
             ),
             models.Index(
-                fields=["handling_unit", "is_open", "queue_due_on"], name="foi_queue_unit"
+                fields=["organ", "queue_due_on", "id"],
+                name="foi_queue_provisional_due",
+                condition=models.Q(is_open=True, queue_provisional=True),
+            ),
+            models.Index(
+                fields=["handling_unit", "queue_due_on", "id"],
+                name="foi_queue_unit_due",
+                condition=models.Q(is_open=True),
             ),
             models.Index(fields=["organ", "id_number", "arrived_at"], name="foi_applicant_month"),
         ]

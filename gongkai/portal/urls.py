@@ -17,6 +17,9 @@ urlpatterns = [
     path("workdays/", calculator_view, name="workday_calculator"),
     path("xxgk/items/<int:pk>/", public_item_view, name="disclosure_item"),
     path("xxgk/files/<int:pk>/", public_attachment_view, name="disclosure_file"),
+    # The published name: file.<extension of the detected type>, so nginx serves the copy the
+    # publisher writes with the right type; the application answers the same URL itself.
+    path("xxgk/files/<int:pk>/<str:name>", public_attachment_view, name="disclosure_file_named"),
     path("xxgk/<int:organ_id>/powers/", public_powers_view, name="powers"),
     path("xxgk/<int:organ_id>/guide/", public_guide_view, name="guide"),
     path("ysqgk/<int:organ_id>/apply/", apply_view, name="foi_apply"),

@@ -1,0 +1,301 @@
+"""The publisher: render pages to files under the site root, keep the manifest, check the site.
+
+The site root (``GONGKAI_SITE_ROOT``) is a symbolic link to the live release directory. An
+incremental publication rewrites the affected files inside the live release, each atomically. A
+full build renders everything into a new release directory and then swaps the link in one
+``rename``, so visitors see the old site or the new one, never a mixture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db import connections, transaction
+from django.utils import timezone
+
+from gongkai.publishing import pages
+from gongkai.publishing.models import PublishedFile
+from gongkai.publishing.render import NotPublishable, render_url
+from gongkai.publishing.writer import Written, file_for_url, remove_file, write_file
+
+# Static assets the public pages use, copied into the site so it needs nothing else.
+SITE_ASSETS = ("portal/site.css", "portal/site.js")
+KEEP_RELEASES = 2
+Progress = Callable[[int, int], None]
+
+
+def site_root() -> Path:
+    return Path(settings.GONGKAI_SITE_ROOT)
+
+
+def releases_dir() -> Path:
+    root = site_root()
+    return root.with_name(root.name + "-releases")
+
+
+def live_dir() -> Path:
+    """The live release directory, created (empty) on first use."""
+    root = site_root()
+    if root.is_symlink() or root.is_dir():
+        return root.resolve()
+    first = releases_dir() / "initial"
+    first.mkdir(parents=True, exist_ok=True)
+    _point(root, first)
+    return first
+
+
+def _point(link: Path, target: Path) -> None:
+    """Make ``link`` point at ``target`` in one atomic rename."""
+    temp = link.with_name(f".{link.name}.{os.getpid()}.link")
+    if temp.is_symlink():
+        temp.unlink()
+    temp.symlink_to(target)
+    if link.is_dir() and not link.is_symlink():  # a plain directory from an older install
+        link.rename(releases_dir() / f"legacy-{timezone.now():%Y%m%d%H%M%S}")
+    os.replace(temp, link)
+
+
+@dataclass
+class Published:
+    written: list[Written] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def _render_to(root: Path, url: str) -> tuple[list[Written], list[str]]:
+    path = file_for_url(url)
+    try:
+        body = render_url(url)
+    except NotPublishable:
+        return [], remove_file(root, path)
+    return write_file(root, path, body), []
+
+
+def _record(written: Iterable[Written], *, source: str, version: int = 0) -> None:
+    now = timezone.now()
+    rows = [
+        PublishedFile(
+            path=w.path,
+            sha256=w.sha256,
+            size=w.size,
+            source=source,
+            version=version,
+            written_at=now,
+        )
+        for w in written
+    ]
+    PublishedFile.objects.bulk_create(
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["path"],
+        update_fields=["sha256", "size", "source", "version", "written_at"],
+    )
+
+
+def publish_urls(urls: Iterable[str], *, source: str = "", version: int = 0) -> Published:
+    """Render ``urls`` into the live site; pages that no longer exist are removed."""
+    root = live_dir()
+    result = Published()
+    for url in urls:
+        written, removed = _render_to(root, url)
+        result.written += written
+        result.removed += removed
+    with transaction.atomic():
+        _record(result.written, source=source, version=version)
+        if result.removed:
+            PublishedFile.objects.filter(path__in=result.removed).delete()
+    return result
+
+
+def _copy_files(root: Path, files: dict[str, int]) -> list[Written]:
+    from gongkai.disclosure.models import Attachment
+
+    written: list[Written] = []
+    for attachment in Attachment.objects.filter(pk__in=files.values()):
+        path = next(p for p, pk in files.items() if pk == attachment.pk)
+        with attachment.file.open("rb") as handle:
+            written += write_file(root, path, handle.read())
+    return written
+
+
+def publish_item(item_id: int) -> Published:
+    """Rewrite the files one item's publication, revision or withdrawal changes: its pages
+    and its attachments (copied while it is published, removed once withdrawn)."""
+    from gongkai.disclosure.models import DisclosureItem
+
+    item = DisclosureItem.objects.filter(pk=item_id).first()
+    if item is None:
+        return Published()
+    source = f"disclosure.item:{item.pk}"
+    result = publish_urls(pages.urls_for_item(item), source=source, version=item.version)
+    keep, drop = pages.public_files(item)
+    root = live_dir()
+    files = _copy_files(root, keep)
+    removed = [gone for path in drop for gone in remove_file(root, path)]
+    with transaction.atomic():
+        _record(files, source=source, version=item.version)
+        PublishedFile.objects.filter(path__in=removed).delete()
+    result.written += files
+    result.removed += removed
+    return result
+
+
+# --- full build ------------------------------------------------------------------------------
+
+
+def _render_chunk(args: tuple[str, list[str]]) -> tuple[list[Written], list[str]]:
+    root, urls = args
+    written: list[Written] = []
+    failed: list[str] = []
+    for url in urls:
+        done, _removed = _render_to(Path(root), url)
+        if done:
+            written += done
+        else:
+            failed.append(url)
+    return written, failed
+
+
+def _chunks(urls: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(urls), size):
+        yield urls[start : start + size]
+
+
+def _copy_assets(root: Path) -> list[Written]:
+    written: list[Written] = []
+    for asset in SITE_ASSETS:
+        found = finders.find(asset)
+        if found:
+            written += write_file(root, f"static/{asset}", Path(str(found)).read_bytes())
+    return written
+
+
+@dataclass
+class Built:
+    release: Path
+    pages: int
+    files: int
+    seconds: float
+    failed: list[str]
+
+
+def build_site(*, jobs: int = 1, progress: Progress | None = None) -> Built:
+    """Render every page into a new release, then switch the site to it at once."""
+    started = timezone.now()
+    release = releases_dir() / f"{started:%Y%m%d-%H%M%S-%f}"
+    release.mkdir(parents=True)
+    urls = list(pages.site_urls())
+    total, done = len(urls), 0
+    written = _copy_assets(release)
+    for with_files in pages.items_with_files():
+        written += _copy_files(release, pages.public_files(with_files)[0])
+    failed: list[str] = []
+    chunk_size = 200
+    work = [(str(release), chunk) for chunk in _chunks(urls, chunk_size)]
+    if jobs > 1 and _can_fork():
+        connections.close_all()  # each process opens its own
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for chunk_written, chunk_failed in pool.imap_unordered(_render_chunk, work):
+                written += chunk_written
+                failed += chunk_failed
+                done += len(chunk_failed) + len(
+                    {w.path for w in chunk_written if not w.path.endswith(".gz")}
+                )
+                if progress:
+                    progress(min(done, total), total)
+    else:
+        for item in work:
+            chunk_written, chunk_failed = _render_chunk(item)
+            written += chunk_written
+            failed += chunk_failed
+            done += len(item[1])
+            if progress:
+                progress(done, total)
+    with transaction.atomic():
+        PublishedFile.objects.all().delete()  # the index of files, rebuilt with the release
+        _record(written, source="build")
+    _point(site_root(), release)
+    _prune(release)
+    seconds = (timezone.now() - started).total_seconds()
+    return Built(release, total - len(failed), len(written), seconds, failed)
+
+
+def _can_fork() -> bool:
+    """Worker processes need the data committed and a database they can open themselves."""
+    connection = connections["default"]
+    if connection.in_atomic_block:
+        return False
+    in_memory = getattr(connection, "is_in_memory_db", lambda: False)()
+    return not (connection.vendor == "sqlite" and in_memory)
+
+
+def _prune(current: Path) -> None:
+    olds = sorted(
+        (p for p in releases_dir().iterdir() if p.is_dir() and p != current),
+        key=lambda p: p.stat().st_mtime,
+    )
+    for old in olds[: max(len(olds) - (KEEP_RELEASES - 1), 0)]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    altered: list[str] = field(default_factory=list)
+    unpublished: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.altered or self.unpublished)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_site() -> Checked:
+    """Compare the files on disk with the manifest, and the manifest with the database."""
+    root = live_dir()
+    result = Checked()
+    on_disk: set[str] = set()
+    for directory, _dirs, files in os.walk(root):
+        for name in files:
+            if name.startswith(".") and name.endswith((".tmp", ".link")):
+                continue  # a write in progress
+            on_disk.add(str(PurePosixPath(Path(directory, name).relative_to(root).as_posix())))
+    known = dict(PublishedFile.objects.values_list("path", "sha256"))
+    sizes = dict(PublishedFile.objects.values_list("path", "size"))
+    result.missing = sorted(set(known) - on_disk)
+    result.extra = sorted(on_disk - set(known))
+    for path in sorted(on_disk & set(known)):
+        target = root / path
+        if target.stat().st_size != sizes[path] or _sha256(target) != known[path]:
+            result.altered.append(path)
+    for url in pages.item_urls():
+        if file_for_url(url) not in known:
+            result.unpublished.append(url)
+    return result
+
+
+def last_build_age() -> dt.timedelta | None:
+    newest = (
+        PublishedFile.objects.order_by("-written_at").values_list("written_at", flat=True).first()
+    )
+    return timezone.now() - newest if newest else None

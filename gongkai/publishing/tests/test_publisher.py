@@ -1,0 +1,242 @@
+"""The publisher: one publication rewrites exactly its pages (the same bytes a full rebuild
+writes), check_site finds edited, deleted and extra files, a killed writer leaves pages whole,
+and the published files are readable with no application running."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from gongkai.accounts.choices import Role
+from gongkai.disclosure import services as disclosure
+from gongkai.disclosure.catalogue import ensure_catalogue
+from gongkai.disclosure.tests.test_workflow import _draft, _through
+from gongkai.publishing import pages, selectors
+from gongkai.publishing.services import build_site, check_site, live_dir, publish_item
+from gongkai.publishing.writer import file_for_url, write_atomic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site(settings: Any, tmp_path: Path) -> Path:
+    settings.GONGKAI_SITE_ROOT = tmp_path / "site"
+    settings.GONGKAI_SITE_PAGE_SIZE = 3
+    settings.GONGKAI_SITE_URL = "https://gk.example.gov.cn"
+    return settings.GONGKAI_SITE_ROOT
+
+
+@pytest.fixture
+def nodes(world: Any) -> dict[str, Any]:
+    return {n.code: n for n in ensure_catalogue(world.organ)}
+
+
+def _files(root: Path) -> dict[str, str]:
+    root = root.resolve()
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def _published(world: Any, nodes: dict[str, Any], title: str) -> Any:
+    return _through(_draft(world, nodes, title=title), world)
+
+
+def test_one_publication_changes_exactly_its_pages(site: Path, world: Any, nodes: Any) -> None:
+    for n in range(6):  # two full numbered pages in 行政法规、规章和规范性文件 (s01)
+        _published(world, nodes, f"规范性文件第{n}号")
+    build_site(jobs=1)
+    before = _files(site)
+    assert "xxgk/items/1/index.html" in before
+    assert "xxgk/items/1/index.html.gz" in before
+
+    item = _published(world, nodes, "关于公布2026年权责清单的通知")
+    expected = {file_for_url(u) for u in pages.urls_for_item(item)}
+    assert f"xxgk/{world.organ.pk}/s01/p3.html" in expected  # a new page was opened …
+    assert f"xxgk/{world.organ.pk}/s01/p2.html" in expected  # … so p2 gains its link
+    publish_item(item.pk)
+    after = _files(site)
+    changed = {p.removesuffix(".gz") for p in after if before.get(p) != after[p]}
+    assert changed <= expected
+    assert file_for_url(item.public_url()) in changed
+    assert f"xxgk/{world.organ.pk}/s01/p1.html" not in changed  # older pages untouched
+
+    build_site(jobs=1)  # the incremental result is byte for byte what a full build writes
+    assert _files(site) == after
+    assert check_site().ok
+
+
+def test_withdrawal_marks_the_page_and_the_list(site: Path, world: Any, nodes: Any) -> None:
+    item = _published(world, nodes, "关于印发某某办法的通知")
+    build_site(jobs=1)
+    disclosure.withdraw_item(item, actor=world.users[Role.COORDINATOR], reason="内容有误")
+    publish_item(item.pk)
+    page = (live_dir() / file_for_url(item.public_url())).read_text()
+    assert "本信息已撤回" in page
+    assert "内容有误" in page
+    listing = (live_dir() / f"xxgk/{world.organ.pk}/s01/index.html").read_text()
+    assert "已撤回" in listing
+    feed = (live_dir() / "feed.xml").read_text()
+    assert "关于印发某某办法的通知" not in feed
+
+
+def test_check_site_finds_edited_deleted_and_extra_files(
+    site: Path, world: Any, nodes: Any
+) -> None:
+    _published(world, nodes, "关于公布2026年权责清单的通知")
+    build_site(jobs=2)
+    assert check_site().ok
+    root = live_dir()
+    (root / "xxgk/items/1/index.html").write_text("<p>篡改</p>")
+    (root / "robots.txt").unlink()
+    (root / "evil.html").write_text("<script></script>")
+    result = check_site()
+    assert result.altered == ["xxgk/items/1/index.html"]
+    assert result.missing == ["robots.txt"]
+    assert result.extra == ["evil.html"]
+    with pytest.raises(Exception, match="缺失 1，多余 1，被改动 1"):
+        call_command("check_site")
+
+
+def _write_big(target: str) -> None:
+    write_atomic(Path(target), b"x" * (400 * 1024 * 1024))
+
+
+def test_a_killed_writer_leaves_the_old_page_whole(tmp_path: Path) -> None:
+    target = tmp_path / "page.html"
+    target.write_bytes(b"<p>old</p>")
+    child = multiprocessing.get_context("spawn").Process(target=_write_big, args=(str(target),))
+    child.start()
+    deadline = time.time() + 20
+    while time.time() < deadline and not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+        time.sleep(0.005)
+    os.kill(child.pid or 0, 9)
+    child.join()
+    assert target.read_bytes() == b"<p>old</p>"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_published_pages_need_no_application(site: Path, world: Any, nodes: Any) -> None:
+    item = _published(world, nodes, "关于公布2026年权责清单的通知")
+    build_site(jobs=1)
+    port = _free_port()
+    # a plain file server, in a process that has never seen Django or the database
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=str(site.resolve()),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _attempt in range(50):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connection.request("GET", item.public_url())
+                response = connection.getresponse()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert response.status == 200
+        assert "关于公布2026年权责清单的通知" in response.read().decode()
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def test_embedded_mode_serves_the_files_first(site: Path, world: Any, nodes: Any) -> None:
+    item = _published(world, nodes, "关于公布2026年权责清单的通知")
+    build_site(jobs=1)
+    page = live_dir() / file_for_url(item.public_url())
+    page.write_text("<p>served from the site root</p>")
+    client = Client()
+    served = client.get(item.public_url())
+    assert b"".join(served.streaming_content) == b"<p>served from the site root</p>"
+    zipped = client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert client.get("/staff/login/").status_code == 200  # dynamic paths are never files
+
+
+def test_list_pages_number_from_the_oldest(site: Path, world: Any, nodes: Any) -> None:
+    items = [_published(world, nodes, f"文件{n}") for n in range(7)]
+    node = nodes["s01"]
+    assert selectors.page_count(selectors.node_items(node).count()) == 3
+    assert [i.pk for i in selectors.numbered_page(node, 1)] == [i.pk for i in items[:3]]
+    assert selectors.page_of(items[6], node) == 3
+    client = Client()
+    index = client.get(f"/xxgk/{world.organ.pk}/s01/").content.decode()
+    assert index.index("文件6") < index.index("文件4")  # newest first on the index page
+    parent = client.get(f"/xxgk/{world.organ.pk}/statutory/").content.decode()
+    assert "文件6" in parent  # a parent column lists its children's items
+    feed = client.get(f"/xxgk/{world.organ.pk}/s01/feed.xml")
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    assert "https://gk.example.gov.cn/xxgk/items/" in feed.content.decode()
+    sitemap = client.get("/sitemaps/items-1.xml").content.decode()
+    assert sitemap.count("<url>") == 7
+
+
+def test_a_publication_reaches_the_disk_after_its_commit(
+    site: Path, world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    build_site(jobs=1)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        item = _published(world, nodes, "关于公布2026年权责清单的通知")
+    assert callbacks  # nothing was written before the commit
+    page = live_dir() / file_for_url(item.public_url())
+    assert "关于公布2026年权责清单的通知" in page.read_text()
+    assert check_site().ok
+
+
+def test_build_site_command_reports_progress(site: Path, world: Any, nodes: Any) -> None:
+    import io
+
+    _published(world, nodes, "关于公布2026年权责清单的通知")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("build_site", "--jobs", "2", stdout=out, stderr=err)
+    assert "生成页面 [" in err.getvalue()
+    assert "已生成" in out.getvalue()
+    assert (site / "xxgk/items/1/index.html").is_file()  # the root now points at the release
+    assert site.is_symlink()
+
+
+def test_attachments_are_published_and_withdrawn_with_their_item(
+    site: Path, world: Any, nodes: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongkai.core.tests.test_uploads import PDF
+
+    draft = _draft(world, nodes, title="关于公布2026年权责清单的通知")
+    attachment = disclosure.add_attachment(
+        draft, actor=world.users[Role.EDITOR], upload=SimpleUploadedFile("清单.pdf", PDF)
+    )
+    item = _through(draft, world)
+    build_site(jobs=1)
+    copy = live_dir() / f"xxgk/files/{attachment.pk}/file.pdf"
+    assert copy.read_bytes() == PDF
+    assert (
+        f'href="/xxgk/files/{attachment.pk}/file.pdf" download="清单.pdf"'
+        in (live_dir() / file_for_url(item.public_url())).read_text()
+    )
+    disclosure.withdraw_item(item, actor=world.users[Role.COORDINATOR], reason="有误")
+    publish_item(item.pk)
+    assert not copy.exists()
+    assert check_site().ok

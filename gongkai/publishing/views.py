@@ -1,0 +1,194 @@
+"""The public site's list, column, feed and sitemap pages.
+
+Each is an ordinary view, so the site works straight from the application in embedded mode; the
+publisher renders the same views to files (``render.render_url``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import feedgenerator, timezone
+from django.utils.translation import gettext as _
+
+from gongkai.accounts.models import Organ
+from gongkai.disclosure.models import CatalogueNode
+from gongkai.publishing import selectors
+
+COLUMN_PREVIEW = 5
+FEED_SIZE = 20
+
+
+def _site_url(request: HttpRequest) -> str:
+    """The site's public address (absolute links in feeds and sitemaps never depend on the
+    request, so a published file is the same whoever caused it to be written)."""
+    return str(settings.GONGKAI_SITE_URL).rstrip("/")
+
+
+def column_view(request: HttpRequest, organ_id: int) -> HttpResponse:
+    """The 政府信息公开 column: 指南, 制度, 法定主动公开内容 by node, 年报, newest items."""
+    organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
+    nodes = list(
+        CatalogueNode.objects.filter(organ=organ, is_active=True).order_by("sort_order", "pk")
+    )
+    children: dict[int, list[CatalogueNode]] = {}
+    for node in nodes:
+        if node.parent_id is not None:
+            children.setdefault(node.parent_id, []).append(node)
+    top = [
+        (
+            node,
+            children.get(node.pk, []),
+            selectors.newest(selectors.node_items(node), COLUMN_PREVIEW),
+        )
+        for node in nodes
+        if node.parent_id is None
+    ]
+    return render(request, "publishing/column.html", {"organ": organ, "columns": top})
+
+
+def node_view(
+    request: HttpRequest, organ_id: int, code: str, number: int | None = None
+) -> HttpResponse:
+    """A node's list: the index page with the newest items, or numbered page ``number``."""
+    organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
+    node = get_object_or_404(CatalogueNode, organ=organ, code=code, is_active=True)
+    items = selectors.node_items(node)
+    pages = selectors.page_count(items.count())
+    if number is None:
+        rows = selectors.newest(items, selectors.page_size())
+    elif 1 <= number <= pages:
+        rows = selectors.numbered_page(node, number)
+    else:
+        raise Http404
+    children = CatalogueNode.objects.filter(parent=node, is_active=True).order_by("sort_order")
+    return render(
+        request,
+        "publishing/node.html",
+        {
+            "organ": organ,
+            "node": node,
+            "children": children,
+            "page": selectors.NodePage(node, rows, number, pages),
+            # A numbered page links only to its neighbours, so adding a page rewrites only the
+            # one before it; the index page lists the newest twenty pages.
+            "older": range(pages, max(pages - 20, 0), -1),
+            "newer": number + 1 if number is not None and number < pages else None,
+            "earlier": number - 1 if number is not None and number > 1 else None,
+        },
+    )
+
+
+class StableAtomFeed(feedgenerator.Atom1Feed):
+    """An Atom feed whose ``updated`` comes from its entries only (an empty feed does not change
+    with the clock, so republishing it writes the same bytes)."""
+
+    def latest_post_date(self) -> dt.datetime:
+        if not self.items:
+            return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        return super().latest_post_date()
+
+
+def _atom(request: HttpRequest, title: str, link: str, items: list) -> HttpResponse:  # type: ignore[type-arg]
+    base = _site_url(request)
+    feed = StableAtomFeed(
+        title=title,
+        link=base + link,
+        description="",
+        language="zh-CN",
+        feed_url=base + request.path,
+    )
+    for item in items:
+        feed.add_item(
+            title=item.title,
+            link=base + item.public_url(),
+            description=item.summary,
+            unique_id=f"{base}{item.public_url()}",
+            updateddate=item.published_at or timezone.now(),
+            pubdate=item.published_at,
+            categories=[item.node.name],
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+def site_feed_view(request: HttpRequest) -> HttpResponse:
+    items = selectors.newest(selectors.listed().filter(status="published"), FEED_SIZE)
+    return _atom(request, _("政府信息公开"), "/", items)
+
+
+def node_feed_view(request: HttpRequest, organ_id: int, code: str) -> HttpResponse:
+    node = get_object_or_404(CatalogueNode, organ_id=organ_id, code=code, is_active=True)
+    items = selectors.newest(selectors.node_items(node).filter(status="published"), FEED_SIZE)
+    return _atom(request, f"{node.organ.name} · {node.name}", f"/xxgk/{organ_id}/{code}/", items)
+
+
+def sitemap_index_view(request: HttpRequest) -> HttpResponse:
+    base = _site_url(request)
+    locations = [f"{base}/sitemaps/pages.xml"] + [
+        f"{base}/sitemaps/items-{n}.xml" for n in range(1, selectors.sitemap_chunks() + 1)
+    ]
+    body = "".join(f"<sitemap><loc>{loc}</loc></sitemap>" for loc in locations)
+    return HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</sitemapindex>\n',
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+def _urlset(entries: list[tuple[str, str]]) -> HttpResponse:
+    body = "".join(
+        f"<url><loc>{loc}</loc>{f'<lastmod>{mod}</lastmod>' if mod else ''}</url>"
+        for loc, mod in entries
+    )
+    return HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>\n',
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+def sitemap_pages_view(request: HttpRequest) -> HttpResponse:
+    base = _site_url(request)
+    entries = [(f"{base}/", "")]
+    for organ in Organ.objects.filter(is_active=True):
+        entries.append((f"{base}/xxgk/{organ.pk}/", ""))
+        for code in CatalogueNode.objects.filter(organ=organ, is_active=True).values_list(
+            "code", flat=True
+        ):
+            entries.append((f"{base}/xxgk/{organ.pk}/{code}/", ""))
+    return _urlset(entries)
+
+
+def sitemap_items_view(request: HttpRequest, number: int) -> HttpResponse:
+    if not 1 <= number <= selectors.sitemap_chunks():
+        raise Http404
+    base = _site_url(request)
+    return _urlset(
+        [
+            (
+                f"{base}/xxgk/items/{item.pk}/",
+                item.published_on.isoformat() if item.published_on else "",
+            )
+            for item in selectors.sitemap_chunk(number)
+            if item.status == "published"
+        ]
+    )
+
+
+def robots_view(request: HttpRequest) -> HttpResponse:
+    base = _site_url(request)
+    return HttpResponse(
+        "User-agent: *\nDisallow: /staff/\nDisallow: /api/\nDisallow: /ysqgk/\n"
+        f"Sitemap: {base}/sitemap.xml\n",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def not_found_page_view(request: HttpRequest) -> HttpResponse:
+    """The site's 404 page as a file (nginx ``error_page``); the app's own 404 uses it too."""
+    return render(request, "404.html", {})

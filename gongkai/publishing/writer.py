@@ -1,0 +1,78 @@
+"""Writing the site's files: whole or not at all, with a pre-compressed twin.
+
+Every file is written to a temporary name in its own directory, flushed to disk and renamed over
+the old one (``os.replace`` is atomic on POSIX), so a reader sees the old page or the new one,
+never half of either, and a process killed mid-write leaves the old page in place. HTML, CSS, JS,
+XML and text files get a ``.gz`` beside them for nginx's ``gzip_static``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+COMPRESSED = frozenset({".html", ".css", ".js", ".xml", ".txt", ".json", ".svg"})
+
+
+@dataclass(frozen=True)
+class Written:
+    path: str  # relative, with forward slashes
+    sha256: str
+    size: int
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """A site path as a relative path that cannot leave the site root."""
+    rel = PurePosixPath(path.lstrip("/"))
+    if rel.is_absolute() or any(part in ("", "..") for part in rel.parts) or not rel.parts:
+        raise ValueError(f"bad site path: {path!r}")
+    return rel
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    finally:
+        if temp.exists():
+            temp.unlink()
+
+
+def write_file(root: Path, path: str, data: bytes) -> list[Written]:
+    """Write one site file (and its .gz when it is text); return what was written."""
+    rel = safe_relative(path)
+    target = root.joinpath(*rel.parts)
+    write_atomic(target, data)
+    written = [Written(str(rel), hashlib.sha256(data).hexdigest(), len(data))]
+    if target.suffix in COMPRESSED:
+        packed = gzip.compress(data, compresslevel=6, mtime=0)
+        write_atomic(target.with_name(target.name + ".gz"), packed)
+        written.append(Written(f"{rel}.gz", hashlib.sha256(packed).hexdigest(), len(packed)))
+    return written
+
+
+def remove_file(root: Path, path: str) -> list[str]:
+    """Remove a site file and its .gz twin; return the paths that were there."""
+    rel = safe_relative(path)
+    removed = []
+    for candidate in (str(rel), f"{rel}.gz"):
+        target = root.joinpath(*PurePosixPath(candidate).parts)
+        if target.exists():
+            target.unlink()
+            removed.append(candidate)
+    return removed
+
+
+def file_for_url(url: str) -> str:
+    """The file a URL is published as: ``/a/b/`` → ``a/b/index.html``."""
+    return (url.lstrip("/") + "index.html") if url.endswith("/") else url.lstrip("/")
