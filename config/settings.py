@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gongkai.disclosure",
     "gongkai.foi",
     "gongkai.publishing",
+    "gongkai.search",
     "gongkai.portal",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/disclosure/", include("gongkai.disclosure.urls")),
     path("staff/requests/", include("gongkai.foi.urls")),
     path("api/v1/", api.urls),
+    path("search/", include("gongkai.search.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),
     path("", include("gongkai.publishing.urls")),

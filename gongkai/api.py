@@ -21,6 +21,7 @@ from gongkai.core.api import router as core_router
 from gongkai.core.errors import DomainError
 from gongkai.disclosure.api import router as disclosure_router
 from gongkai.foi.api import router as foi_router
+from gongkai.search.api import router as search_router
 from gongkai.workdays.api import router as workdays_router
 
 
@@ -54,6 +55,7 @@ api.add_router("/", core_router)
 api.add_router("/", workdays_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", foi_router)
+api.add_router("/", search_router)
 
 
 def _error(

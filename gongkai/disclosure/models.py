@@ -189,6 +189,7 @@ class DisclosureItem(models.Model):
             "organ": self.organ_id,
             "node": self.node_id,
             "unit": self.unit_id,
+            "publisher": self.unit.name if self.unit_id else "",
             "kind": self.kind,
         }
 

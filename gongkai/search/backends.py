@@ -1,0 +1,293 @@
+"""The two search engines behind one interface, both over the same segmented words.
+
+Ranking (ADR 0003): instead of scoring every hit — which is what makes frequent words slow on
+both engines — a query takes a bounded candidate set: the newest title matches (from an index of
+titles alone) and the newest matches anywhere, walked newest first so the walk stops early for
+frequent words. The candidates are ranked title matches first, then by the engine's relevance
+(FTS5 ``bm25``, title weighted 10:1; PostgreSQL ``ts_rank_cd`` over weights A/B), then newest.
+Totals are exact while the candidates run out; beyond that SQLite counts up to ``COUNT_CAP`` and
+PostgreSQL reports the planner's estimate, both shown as "about" / "more than".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db import connection
+
+CANDIDATES = 1000
+TITLE_CANDIDATES = 200
+COUNT_CAP = 10_000
+FILTER_WINDOW = 10_000  # filtered queries look at this many newest hits (SQLite)
+DOCUMENTS = "search_searchdocument"
+
+
+@dataclass(frozen=True)
+class Filters:
+    organ_id: int | None = None
+    node_ids: tuple[int, ...] = ()
+    year: int | None = None
+    publisher: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Ranked:
+    ids: list[int]  # SearchDocument ids, best first
+    total: int
+    capped: bool  # total is a lower bound or an estimate
+
+
+class Backend(Protocol):
+    def insert(self, docs: list[Any], words: list[tuple[str, str]]) -> None: ...
+
+    def add(self, rows: Iterable[tuple[int, str, str]], *, fresh: bool = False) -> None: ...
+
+    def remove(self, ids: Sequence[int]) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def rank(self, words: list[str], filters: Filters) -> Ranked: ...
+
+
+def _filter_sql(filters: Filters, alias: str) -> tuple[str, list[Any]]:
+    """``AND …`` fragments over the document table for the filters (same on both engines)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if filters.organ_id is not None:
+        parts.append(f"{alias}.organ_id = %s")
+        params.append(filters.organ_id)
+    if filters.node_ids:
+        parts.append(f"{alias}.node_id IN ({', '.join(['%s'] * len(filters.node_ids))})")
+        params.extend(filters.node_ids)
+    if filters.year is not None:
+        parts.append(f"{alias}.published_on >= %s AND {alias}.published_on <= %s")
+        params.extend([f"{filters.year}-01-01", f"{filters.year}-12-31"])
+    if filters.publisher:
+        parts.append(f"{alias}.publisher = %s")
+        params.append(filters.publisher)
+    if filters.kind:
+        parts.append(f"{alias}.kind = %s")
+        params.append(filters.kind)
+    return "".join(f" AND {p}" for p in parts), params
+
+
+def _merge(title: list[tuple[int, float]], hits: list[tuple[int, float]]) -> list[int]:
+    """Title matches first (best score, then newest), then the other hits likewise."""
+    title_ids = {doc for doc, _score in title}
+    first = sorted(title, key=lambda t: (t[1], -t[0]))
+    rest = sorted((h for h in hits if h[0] not in title_ids), key=lambda t: (t[1], -t[0]))
+    return [doc for doc, _score in first + rest]
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[int, float]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
+
+
+class SqliteBackend:
+    """FTS5 over the segmented title and body, and over titles alone; rowid = document id
+    (documents are indexed in publication order, so a higher rowid is newer)."""
+
+    table = "search_fts"
+    titles = "search_title_fts"
+
+    def insert(self, docs: list[Any], words: list[tuple[str, str]]) -> None:
+        from gongkai.search.models import SearchDocument
+
+        created = SearchDocument.objects.bulk_create(docs)
+        rows = [(d.pk, t, b) for d, (t, b) in zip(created, words, strict=True)]
+        self.add(rows, fresh=True)
+
+    def add(self, rows: Iterable[tuple[int, str, str]], *, fresh: bool = False) -> None:
+        """Index ``rows`` (id, title words, body words); ``fresh``: none is indexed yet."""
+        rows = list(rows)
+        with connection.cursor() as cursor:
+            if not fresh:
+                self._delete(cursor, [r[0] for r in rows])
+            cursor.executemany(
+                f"INSERT INTO {self.table}(rowid, title, body) VALUES (%s, %s, %s)", rows
+            )
+            cursor.executemany(
+                f"INSERT INTO {self.titles}(rowid, title) VALUES (%s, %s)",
+                [(r[0], r[1]) for r in rows],
+            )
+
+    def _delete(self, cursor: Any, ids: Sequence[int]) -> None:
+        """Contentless tables forget a row when told its words: they are cut again from the
+        stored text (the same dictionary version; a new dictionary needs ``reindex``)."""
+        from gongkai.search.models import SearchDocument
+        from gongkai.search.segment import index_words
+
+        for doc in SearchDocument.objects.filter(pk__in=ids).only("title", "body"):
+            if not self._indexed(cursor, doc.pk):
+                continue
+            title, body = index_words(doc.title), index_words(doc.body)
+            cursor.execute(
+                f"INSERT INTO {self.table}({self.table}, rowid, title, body) "
+                "VALUES ('delete', %s, %s, %s)",
+                [doc.pk, title, body],
+            )
+            cursor.execute(
+                f"INSERT INTO {self.titles}({self.titles}, rowid, title) VALUES ('delete', %s, %s)",
+                [doc.pk, title],
+            )
+
+    def _indexed(self, cursor: Any, doc_id: int) -> bool:
+        cursor.execute(f"SELECT 1 FROM {self.titles} WHERE rowid = %s", [doc_id])
+        return cursor.fetchone() is not None
+
+    def remove(self, ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            self._delete(cursor, ids)
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {self.table}({self.table}) VALUES ('delete-all')")
+            cursor.execute(f"INSERT INTO {self.titles}({self.titles}) VALUES ('delete-all')")
+
+    @staticmethod
+    def _match(words: list[str]) -> str:
+        return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+    def _hits(
+        self, table: str, match: str, filters: Filters, limit: int
+    ) -> list[tuple[int, float]]:
+        where, params = _filter_sql(filters, "d")
+        if not where:
+            weights = "10.0, 1.0" if table == self.table else "1.0"
+            return _rows(
+                f"SELECT rowid, bm25({table}, {weights}) FROM {table} "
+                f"WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
+                [match, limit],
+            )
+        # Filtered: the newest FILTER_WINDOW hits joined to the documents for the filters,
+        # ranked by title match and date (no bm25: the walk stays bounded).
+        return _rows(
+            f"SELECT h.rowid, 0.0 FROM (SELECT rowid FROM {table} WHERE {table} MATCH %s "
+            f"ORDER BY rowid DESC LIMIT %s) h JOIN {DOCUMENTS} d ON d.id = h.rowid "
+            f"WHERE 1 = 1{where} ORDER BY h.rowid DESC LIMIT %s",
+            [match, FILTER_WINDOW, *params, limit],
+        )
+
+    def _count(self, match: str, filters: Filters) -> tuple[int, bool]:
+        where, params = _filter_sql(filters, "d")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {self.table} "
+                f"WHERE {self.table} MATCH %s LIMIT %s)",
+                [match, COUNT_CAP + 1],
+            )
+            unfiltered = int(cursor.fetchone()[0])
+            if not where:
+                return min(unfiltered, COUNT_CAP), unfiltered > COUNT_CAP
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT rowid FROM {self.table} "
+                f"WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT %s) h "
+                f"JOIN {DOCUMENTS} d ON d.id = h.rowid WHERE 1 = 1{where}",
+                [match, FILTER_WINDOW, *params],
+            )
+            return int(cursor.fetchone()[0]), unfiltered > FILTER_WINDOW
+
+    def rank(self, words: list[str], filters: Filters) -> Ranked:
+        match = self._match(words)
+        title = self._hits(self.titles, match, filters, TITLE_CANDIDATES)
+        hits = self._hits(self.table, match, filters, CANDIDATES)
+        if len(hits) < CANDIDATES and not _filter_sql(filters, "d")[0]:
+            return Ranked(_merge(title, hits), len(hits), False)
+        total, capped = self._count(match, filters)
+        return Ranked(_merge(title, hits), total, capped)
+
+
+class PostgresBackend:
+    """tsvectors over the segmented words ('simple' configuration): title (A) + body (B), and
+    the title alone, each with a GIN index. The query is written inline so that the planner
+    estimates it from the column statistics: the GIN index for rare words, the newest-first
+    index (stopping early) for frequent ones."""
+
+    candidates = 300
+    title_candidates = 100
+
+    _vector = (
+        "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B')"
+    )
+
+    def insert(self, docs: list[Any], words: list[tuple[str, str]]) -> None:
+        columns = (
+            "doc_id, title, body, url, published_on, organ_id, node_id, kind, publisher, "
+            "dictionary, tsv, title_tsv"
+        )
+        row = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, " + self._vector + ", "
+        row += "to_tsvector('simple', %s))"
+        with connection.cursor() as cursor:
+            for start in range(0, len(docs), 500):
+                chunk = list(
+                    zip(docs[start : start + 500], words[start : start + 500], strict=True)
+                )
+                params: list[Any] = []
+                for d, (t, b) in chunk:
+                    params += [d.doc_id, d.title, d.body, d.url, d.published_on, d.organ_id]
+                    params += [d.node_id, d.kind, d.publisher, d.dictionary, t, b, t]
+                cursor.execute(
+                    f"INSERT INTO {DOCUMENTS} ({columns}) VALUES {', '.join([row] * len(chunk))}",
+                    params,
+                )
+
+    def add(self, rows: Iterable[tuple[int, str, str]], *, fresh: bool = False) -> None:
+        """Set the vectors of ``rows`` (id, title words, body words)."""
+        with connection.cursor() as cursor:
+            for doc, title, body in rows:
+                cursor.execute(
+                    f"UPDATE {DOCUMENTS} SET tsv = {self._vector}, "
+                    "title_tsv = to_tsvector('simple', %s) WHERE id = %s",
+                    [title, body, title, doc],
+                )
+
+    def remove(self, ids: Sequence[int]) -> None:
+        pass  # the document row carries its vectors and is deleted with it
+
+    def clear(self) -> None:
+        pass  # the vectors go with the document rows
+
+    @staticmethod
+    def _query(words: list[str]) -> str:
+        return " & ".join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
+
+    def _hits(
+        self, column: str, query: str, filters: Filters, limit: int
+    ) -> list[tuple[int, float]]:
+        where, params = _filter_sql(filters, "d")
+        return _rows(
+            f"SELECT d.id, -ts_rank_cd(d.{column}, to_tsquery('simple', %s)) FROM {DOCUMENTS} d "
+            f"WHERE d.{column} @@ to_tsquery('simple', %s){where} "
+            "ORDER BY d.published_on DESC, d.id DESC LIMIT %s",
+            [query, query, *params, limit],
+        )
+
+    def _estimate(self, query: str, filters: Filters) -> int:
+        where, params = _filter_sql(filters, "d")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {DOCUMENTS} d "
+                f"WHERE d.tsv @@ to_tsquery('simple', %s){where}",
+                [query, *params],
+            )
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    def rank(self, words: list[str], filters: Filters) -> Ranked:
+        query = self._query(words)
+        title = self._hits("title_tsv", query, filters, self.title_candidates)
+        hits = self._hits("tsv", query, filters, self.candidates)
+        if len(hits) < self.candidates:
+            return Ranked(_merge(title, hits), len(hits), False)
+        return Ranked(_merge(title, hits), max(self._estimate(query, filters), len(hits)), True)
+
+
+def get_backend() -> Backend:
+    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()

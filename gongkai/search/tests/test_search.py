@@ -1,0 +1,127 @@
+"""Search: segmentation with the government dictionary, published-only indexing, title matches
+first, highlighted snippets, filters, withdrawal removes at once, the API, reindex."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from gongkai.accounts.choices import Role
+from gongkai.disclosure import services as disclosure
+from gongkai.disclosure.catalogue import ensure_catalogue
+from gongkai.disclosure.tests.test_workflow import _draft, _through
+from gongkai.search import segment
+from gongkai.search.backends import Filters
+from gongkai.search.models import SearchDocument
+from gongkai.search.selectors import search
+
+
+def test_government_terms_stay_whole() -> None:
+    assert segment.query_words("依申请公开的三公经费") == ["依申请公开", "三公经费"]
+    words = segment.index_words("关于一网通办和权责清单的通知").split()
+    assert {"一网通办", "权责清单", "清单", "权责"} <= set(words)
+    assert segment.dictionary_version() == "2026.1"
+
+
+@pytest.fixture
+def nodes(world: Any) -> dict[str, Any]:
+    return {n.code: n for n in ensure_catalogue(world.organ)}
+
+
+def _publish(world: Any, nodes: Any, capture: Any, title: str, body: str, node: str = "s01") -> Any:
+    draft = disclosure.create_draft(
+        world.organ,
+        actor=world.users[Role.EDITOR],
+        unit=world.own_unit,
+        node=nodes[node],
+        title=title,
+        formed_on=dt.date(2026, 3, 2),
+        body=f"<p>{body}</p>",
+    )
+    with capture(execute=True):
+        return _through(draft, world)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_title_matches_come_first_with_highlighted_snippets(
+    world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    in_title = _publish(world, nodes, capture, "关于公布权责清单的通知", "本局调整了部分事项。")
+    _publish(world, nodes, capture, "2026年工作要点", "年内完成权责清单的动态调整和公开。")
+    _publish(world, nodes, capture, "部门预算", "公开三公经费。", node="s07")
+    results = search("权责清单")
+    assert results.total == 2
+    assert results.hits[0].url == in_title.public_url()  # older, but the title matches
+    assert "<mark>权责清单</mark>" in str(results.hits[0].title)
+    assert "<mark>权责清单</mark>" in str(results.hits[1].snippet)
+    budget = search("三公经费", filters=Filters(node_ids=(nodes["s07"].pk,)))
+    assert budget.total == 1
+    assert search("三公经费", filters=Filters(node_ids=(nodes["s01"].pk,))).total == 0
+    assert search("三公经费", filters=Filters(year=2025)).total == 0
+
+
+def test_drafts_are_never_indexed_and_withdrawal_removes_at_once(
+    world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    with capture(execute=True):
+        _draft(world, nodes, title="未发布的权责清单草稿")
+    assert search("权责清单").total == 0
+    item = _publish(world, nodes, capture, "关于公布权责清单的通知", "正文")
+    assert search("权责清单").total == 1
+    with capture(execute=True):
+        disclosure.withdraw_item(item, actor=world.users[Role.COORDINATOR], reason="有误")
+    assert search("权责清单").total == 0
+    assert not SearchDocument.objects.exists()
+
+
+def test_page_and_api(world: Any, nodes: Any, django_capture_on_commit_callbacks: Any) -> None:
+    capture = django_capture_on_commit_callbacks
+    _publish(world, nodes, capture, "关于公布权责清单的通知", "正文<script>x</script>")
+    client = Client()
+    page = client.get("/search/", {"q": "权责清单"}).content.decode()
+    assert "找到 1 条结果" in page
+    assert "<mark>权责清单</mark>" in page
+    assert "<script>x" not in page
+    empty = client.get("/search/", {"q": "不存在的词语组合"}).content.decode()
+    assert "没有找到" in empty
+    assert f"/ysqgk/{world.organ.pk}/apply/" in empty
+    data = client.get("/api/v1/search", {"q": "权责清单"}).json()
+    assert data["total"] == 1
+    assert set(data["results"][0]) == {"title", "url", "snippet", "published_on"}
+    assert data["results"][0]["title"] == "关于公布权责清单的通知"
+
+
+def test_reindex_rebuilds_the_same_results(
+    world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    for n in range(3):
+        _publish(world, nodes, capture, f"权责清单第{n}批", "正文")
+    before = [h.url for h in search("权责清单").hits]
+    err = io.StringIO()
+    call_command("reindex", "--jobs", "1", stdout=io.StringIO(), stderr=err)
+    assert "重建索引 [" in err.getvalue()
+    assert [h.url for h in search("权责清单").hits] == before
+
+
+def test_a_revision_replaces_the_indexed_words(
+    world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    item = _publish(world, nodes, capture, "关于公布权责清单的通知", "正文")
+    editor = world.users[Role.EDITOR]
+    draft = disclosure.start_revision(item, actor=world.users[Role.COORDINATOR])
+    disclosure.update_draft(draft, actor=editor, title="关于公布部门预算的通知")
+    with capture(execute=True):
+        _through(draft, world)
+    assert search("权责清单").total == 0
+    assert search("部门预算").total == 1
