@@ -56,7 +56,7 @@ def hugo_build(count: int, workdir: Path) -> dict[str, float]:
     (site / "config.toml").write_text(
         'baseURL = "http://127.0.0.1/"\nlanguageCode = "zh-CN"\ntitle = "政府信息公开"\n'
         'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
-        "[pagination]\npagerSize = 20\npaginate = 20\n",
+        "paginate = 20\n",  # Debian's hugo 0.111 (newer releases: [pagination] pagerSize)
         encoding="utf-8",
     )
     layouts = site / "layouts" / "_default"

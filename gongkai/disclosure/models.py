@@ -161,6 +161,9 @@ class DisclosureItem(models.Model):
             models.Index(fields=["organ", "title", "-id"], name="disclosure_by_title"),
             models.Index(fields=["organ", "index_no", "-id"], name="disclosure_by_index"),
             models.Index(fields=["organ", "status", "-updated_at"], name="disclosure_by_status"),
+            # The public lists: a node's items in publication order, and the whole site's.
+            models.Index(fields=["node", "published_on", "id"], name="disclosure_node_published"),
+            models.Index(fields=["published_on", "id"], name="disclosure_site_published"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from gongkai.accounts.models import Organ
 from gongkai.disclosure.choices import ItemStatus
-from gongkai.disclosure.models import DisclosureItem
+from gongkai.publishing.selectors import listed, newest
 
 HOME_LATEST = 10
 
@@ -15,13 +15,9 @@ HOME_LATEST = 10
 def home_view(request: HttpRequest) -> HttpResponse:
     """The public home page: the organs hosted on this installation."""
     organs = Organ.objects.filter(is_active=True).order_by("supervisor_id", "name")
-    latest = (
-        DisclosureItem.objects.filter(status=ItemStatus.PUBLISHED, organ__is_active=True)
-        .select_related("node")
-        .order_by("-published_on", "-pk")[:HOME_LATEST]
-    )
+    latest = newest(listed().filter(status=ItemStatus.PUBLISHED), HOME_LATEST)
     return render(
         request,
         "portal/home.html",
-        {"organs": organs, "organ": organs.first(), "latest": list(latest)},
+        {"organs": organs, "organ": organs.first(), "latest": latest},
     )

@@ -8,7 +8,10 @@ every older page stays byte-for-byte the same.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -16,6 +19,21 @@ from django.db.models import Q, QuerySet
 from gongkai.disclosure.models import CatalogueNode, DisclosureItem
 
 SITEMAP_CHUNK = 5000
+# Columns a list never shows: left in the database when list rows are loaded.
+LIST_DEFER = ("body", "details", "qa_pairs", "review_basis")
+_cache: dict[object, Any] | None = None
+
+
+@contextmanager
+def build_cache() -> Iterator[None]:
+    """During a full build, remember each node's ordered ids (its numbered pages are rendered
+    one after another); outside a build every call reads the database afresh."""
+    global _cache
+    _cache = {}
+    try:
+        yield
+    finally:
+        _cache = None
 
 
 def page_size() -> int:
@@ -29,12 +47,17 @@ def listed() -> QuerySet[DisclosureItem]:
 
 def node_family(node: CatalogueNode) -> list[int]:
     """The node and every node below it (a parent column lists its children's items)."""
+    key = ("family", node.pk)
+    if _cache is not None and key in _cache:
+        return list(_cache[key])
     ids, frontier = [node.pk], [node.pk]
     while frontier:
         frontier = list(
             CatalogueNode.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
         )
         ids.extend(frontier)
+    if _cache is not None:
+        _cache[key] = list(ids)
     return ids
 
 
@@ -57,17 +80,41 @@ def page_count(count: int) -> int:
     return max(1, math.ceil(count / page_size()))
 
 
+def ordered_ids(node: CatalogueNode) -> list[int]:
+    """The ids of the node's listed items, oldest first (index-only: node, date, id)."""
+    key = ("ids", node.pk)
+    if _cache is not None and key in _cache:
+        cached: list[int] = _cache[key]  # shared, never modified
+        return cached
+    ids = list(node_items(node).order_by("published_on", "pk").values_list("pk", flat=True))
+    if _cache is not None:
+        _cache[key] = ids
+    return ids
+
+
+def _rows(ids: list[int]) -> list[DisclosureItem]:
+    rows = DisclosureItem.objects.defer(*LIST_DEFER).select_related("unit", "node").in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def numbered_page(node: CatalogueNode, number: int) -> list[DisclosureItem]:
     """Page ``number`` (1 = oldest) of the node's list, oldest first."""
     size = page_size()
     start = (number - 1) * size
-    return list(
-        node_items(node).select_related("unit").order_by("published_on", "pk")[start : start + size]
+    if _cache is not None:
+        return _rows(ordered_ids(node)[start : start + size])
+    ids = list(
+        node_items(node)
+        .order_by("published_on", "pk")
+        .values_list("pk", flat=True)[start : start + size]
     )
+    return _rows(ids)
 
 
 def newest(items: QuerySet[DisclosureItem], n: int) -> list[DisclosureItem]:
-    return list(items.select_related("unit", "node").order_by("-published_on", "-pk")[:n])
+    """The ``n`` newest of ``items`` (ids from the index first, then the rows for display)."""
+    ids = list(items.order_by("-published_on", "-pk").values_list("pk", flat=True)[:n])
+    return _rows(ids)
 
 
 def rank_in(item: DisclosureItem, node: CatalogueNode) -> int:

@@ -22,7 +22,7 @@ from django.contrib.staticfiles import finders
 from django.db import connections, transaction
 from django.utils import timezone
 
-from gongkai.publishing import pages
+from gongkai.publishing import pages, selectors
 from gongkai.publishing.models import PublishedFile
 from gongkai.publishing.render import NotPublishable, render_url
 from gongkai.publishing.writer import Written, file_for_url, remove_file, write_file
@@ -156,12 +156,13 @@ def _render_chunk(args: tuple[str, list[str]]) -> tuple[list[Written], list[str]
     root, urls = args
     written: list[Written] = []
     failed: list[str] = []
-    for url in urls:
-        done, _removed = _render_to(Path(root), url)
-        if done:
-            written += done
-        else:
-            failed.append(url)
+    with selectors.build_cache():
+        for url in urls:
+            done, _removed = _render_to(Path(root), url)
+            if done:
+                written += done
+            else:
+                failed.append(url)
     return written, failed
 
 
