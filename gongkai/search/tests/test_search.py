@@ -25,7 +25,7 @@ def test_government_terms_stay_whole() -> None:
     assert segment.query_words("依申请公开的三公经费") == ["依申请公开", "三公经费"]
     words = segment.index_words("关于一网通办和权责清单的通知").split()
     assert {"一网通办", "权责清单", "清单", "权责"} <= set(words)
-    assert segment.dictionary_version() == "2026.1"
+    assert segment.dictionary_version() == "2026.2"
 
 
 @pytest.fixture
