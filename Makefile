@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: install demo test lint typecheck pytest bench openapi lock chromium clean
+.PHONY: install demo test lint typecheck pytest bench openapi lock chromium a11y-tools clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.11 或更高版本（python3.11+ 不在 PATH 上）。"; exit 1; }
@@ -41,7 +41,16 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install chromium
+# The accessibility checkers (Nu HTML checker on Java, axe-core) for the browser tests.
+a11y-tools: install
+	$(BIN)/python tools/fetch_a11y.py .tools
+	@if ! command -v java >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+		else echo "未找到 java：请以 root 运行 make test，或手动安装 Java；HTML 校验将被跳过。"; fi; \
+	fi
+
+pytest: install chromium a11y-tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
