@@ -23,6 +23,12 @@ GOAL_CLOCKS = 1_000_000
 GOAL_CLOCK_SECONDS = 5.0
 GOAL_REQUESTS = 1_000_000
 GOAL_QUEUE_P95_MS = 150.0
+GOAL_PUBLISH_P95_MS = 300.0
+GOAL_RENDER_WRITE_MS = 20.0
+GOAL_SEARCH_P95_MS = 50.0
+GOAL_SEARCH_P99_MS = 150.0
+GOAL_REINDEX_SECONDS = 600.0
+GOAL_SEARCH_ITEMS = 1_000_000
 
 
 def machine() -> str:
@@ -116,6 +122,98 @@ def run_foi(database_url: str | None, count: int) -> dict[str, Any]:
             check=True,
         )
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def run_with(module: str, database_url: str | None, *args: str) -> dict[str, Any]:
+    """``bench.<module>`` on SQLite (``database_url`` None) or on a scratch PostgreSQL database."""
+    with tempfile.TemporaryDirectory() as var_dir:
+        env = {**os.environ, "GONGKAI_VAR_DIR": var_dir, "GONGKAI_TASK_BACKEND": "immediate"}
+        env.pop("DATABASE_URL", None)
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        result = subprocess.run(
+            [sys.executable, "-m", f"bench.{module}", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def publishing_lines(r: dict[str, Any]) -> list[str]:
+    """The public-site section of docs/benchmarks.md."""
+    publish_met = r["publish_p95_ms"] <= GOAL_PUBLISH_P95_MS
+    render_met = r["render_write_p95_ms"] <= GOAL_RENDER_WRITE_MS
+    lines = [
+        "",
+        "## Public site (publishing)",
+        "",
+        f"{r['database']}, {r['items']:,} published items. Incremental: an item goes through "
+        "draft, review and approval, then the timed `publish_item` whose commit announces it and "
+        "runs the publish task (immediate task backend: commit → every affected file on disk, "
+        "no worker polling); the publisher alone (render + write of the affected pages) is "
+        f"timed separately. Goals: p95 ≤ {GOAL_PUBLISH_P95_MS:.0f} ms and ≤ "
+        f"{GOAL_RENDER_WRITE_MS:.0f} ms. Full build: `build_site --jobs {r['jobs']}` against "
+        "Debian's Hugo building an equivalent site (same number of article pages with the same "
+        "bodies, lists of 20); goal: at least Hugo's pages/s.",
+        "",
+        "| measure | figure | goal |",
+        "| --- | ---: | --- |",
+        f"| publish, commit → files, p50 / p95 | {r['publish_p50_ms']:.0f} / "
+        f"{r['publish_p95_ms']:.0f} ms | {'met' if publish_met else 'not met'} |",
+        f"| render + write only, p50 / p95 | {r['render_write_p50_ms']:.0f} / "
+        f"{r['render_write_p95_ms']:.0f} ms | {'met' if render_met else 'not met'} |",
+        f"| full build | {r['build_pages']:,} pages ({r['build_files']:,} files) in "
+        f"{r['build_seconds']:.0f} s = {r['build_pages_per_s']:,} pages/s | |",
+    ]
+    if r.get("hugo_pages_per_s"):
+        met = r["build_pages_per_s"] >= r["hugo_pages_per_s"]
+        lines.append(
+            f"| Hugo, same page count | {r['hugo_pages']:,} pages in {r['hugo_seconds']:.0f} s "
+            f"= {r['hugo_pages_per_s']:,} pages/s | {'met' if met else 'not met'} |"
+        )
+    return lines
+
+
+def search_lines(results: list[dict[str, Any]]) -> list[str]:
+    """The search section of docs/benchmarks.md."""
+    lines = [
+        "",
+        "## Search",
+        "",
+        "Published items whose text is drawn from sentences over a government vocabulary with a "
+        "Zipf-like spread (the frequent words occur in most items); `gongkai reindex` with 2 "
+        "segmenting processes, then a mix of frequent, middling and rare words, several words "
+        "and filtered queries, 5 rounds. Relevance: a word in the title of one old item and in "
+        "the bodies of many newer ones must rank that item first. Goals at "
+        f"{GOAL_SEARCH_ITEMS:,} items: p95 ≤ {GOAL_SEARCH_P95_MS:.0f} ms, p99 ≤ "
+        f"{GOAL_SEARCH_P99_MS:.0f} ms, reindex ≤ {GOAL_REINDEX_SECONDS / 60:.0f} min.",
+        "",
+        "| database | items | text | reindex | p50 | p95 | p99 | frequent p95 | title first | "
+        "goals met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for r in results:
+        met = (
+            r["items"] >= GOAL_SEARCH_ITEMS
+            and r["p95_ms"] <= GOAL_SEARCH_P95_MS
+            and r["p99_ms"] <= GOAL_SEARCH_P99_MS
+            and r["reindex_seconds"] <= GOAL_REINDEX_SECONDS
+            and r["title_match_first"]
+        )
+        lines.append(
+            f"| {r['database']} | {r['items']:,} | {r['text_mb']:,} MB | "
+            f"{r['reindex_seconds']:.0f} s ({r['reindex_docs_per_s']:,}/s) | "
+            f"{r['p50_ms']:.0f} ms | "
+            f"{r['p95_ms']:.0f} ms | {r['p99_ms']:.0f} ms | {r['frequent_p95_ms']:.0f} ms | "
+            f"{'yes' if r['title_match_first'] else 'no'} | {'yes' if met else 'no'} |"
+        )
+    for r in results:
+        slow = ", ".join(f"`{q}` {ms:.0f} ms" for q, ms in r.get("slowest", [])[:3])
+        lines.append(f"\nSlowest medians on {r['database']}: {slow}.")
+    return lines
 
 
 def foi_lines(foi_results: list[dict[str, Any]]) -> list[str]:
@@ -267,6 +365,17 @@ def main() -> None:
         f"| list page max | {listing['list_max_ms']:.0f} ms |",
     ]
     lines += foi_lines(foi_results)
+    print("publishing benchmark …", flush=True)
+    lines += publishing_lines(run_with("publishing", None, "--items", "100000", "--jobs", "2"))
+    search_count = os.environ.get("BENCH_SEARCH_ITEMS", str(GOAL_SEARCH_ITEMS))
+    search_results = [run_with("search", None, "--items", search_count)]
+    url = postgres_url()
+    if url:
+        try:
+            search_results.append(run_with("search", url, "--items", search_count))
+        finally:
+            drop_postgres(url)
+    lines += search_lines(search_results)
     out = ROOT / "docs" / "benchmarks.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
