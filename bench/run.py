@@ -216,6 +216,29 @@ def search_lines(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def serving_lines(r: dict[str, Any]) -> list[str]:
+    """The serving section of docs/benchmarks.md."""
+    if "error" in r:
+        return ["", "## Serving", "", f"Not measured: {r['error']}."]
+    return [
+        "",
+        "## Serving",
+        "",
+        f"The demo notice's published page (`{r['page']}`, {r['page_bytes']:,} bytes) from the "
+        "application in embedded mode (gunicorn, 2 workers, the static-site middleware) and from "
+        "nginx with `deploy/nginx.conf` (2 workers, `gzip_static`); wrk, 2 threads, 50 "
+        "connections, 10 s, gzip accepted.",
+        "",
+        "| server | requests/s |",
+        "| --- | ---: |",
+        f"| embedded (gunicorn) | {r['embedded_rps']:,} |",
+        f"| nginx | {r['nginx_rps']:,} ({r['ratio']}×) |",
+        "",
+        "With the application server stopped, nginx still served the page: "
+        f"{'yes' if r['nginx_serves_with_app_stopped'] else 'no'}.",
+    ]
+
+
 def foi_lines(foi_results: list[dict[str, Any]]) -> list[str]:
     """The information-request section of docs/benchmarks.md."""
     lines = [
@@ -376,6 +399,7 @@ def main() -> None:
         finally:
             drop_postgres(url)
     lines += search_lines(search_results)
+    lines += serving_lines(run_with("serving", None))
     out = ROOT / "docs" / "benchmarks.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
