@@ -8,6 +8,7 @@ year under a row lock, so concurrent publications never share or skip a number.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -359,6 +360,20 @@ def interpretation_ready(policy: DisclosureItem) -> bool:
     ).exists()
 
 
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def images_without_alt(html: str) -> int:
+    """How many images in ``html`` have no (or an empty) alt text (accessibility, 发布前检查)."""
+    missing = 0
+    for tag in _IMG.findall(html or ""):
+        found = _ALT.search(tag)
+        if found is None or not "".join(g or "" for g in found.groups()).strip():
+            missing += 1
+    return missing
+
+
 @transaction.atomic
 def publish_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
     """Publish an approved item: index number (first time), version, date; then announce it."""
@@ -373,6 +388,12 @@ def publish_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
         and not interpretation_ready(item)
     ):
         raise InterpretationMissing
+    if images_without_alt(item.body):
+        raise InvalidInput(
+            _("正文中有 %(n)d 张图片没有替代文本（alt），请补充后再发布。")
+            % {"n": images_without_alt(item.body)},
+            details={"field": "body"},
+        )
     now = timezone.now()
     today = today_local()
     revised = item.version > 0

@@ -241,3 +241,20 @@ def test_fifty_concurrent_publications_get_fifty_consecutive_numbers(
     numbers = sorted(DisclosureItem.objects.values_list("index_no", flat=True))
     year = today_local().year
     assert numbers == [f"{world.organ.index_code}/{year}-{n:05d}" for n in range(1, 51)]
+
+
+@pytest.mark.django_db
+def test_images_need_alt_text_before_publication(world: Any, nodes: dict[str, Any]) -> None:
+    from gongkai.core.errors import InvalidInput
+
+    assert (
+        services.images_without_alt('<p><img src="/a.png" alt="示意图"><img src="/b.png"></p>') == 1
+    )
+    assert services.images_without_alt("<img alt='' src=x>") == 1
+    item = _draft(world, nodes, body='<p><img src="/media/x.png"></p>')
+    services.submit_item(item, actor=world.users[Role.EDITOR])
+    services.review_item(item, actor=world.users[Role.REVIEWER], decision="disclose", basis="")
+    services.approve_item(item, actor=world.users[Role.LEADER])
+    with pytest.raises(InvalidInput, match="替代文本") as caught:
+        services.publish_item(item, actor=world.users[Role.COORDINATOR])
+    assert caught.value.details == {"field": "body"}
