@@ -91,6 +91,13 @@ def get_item(user: Any, item_id: int) -> DisclosureItem | None:
     return item if visible else None
 
 
+def attachment_href(attachment_id: int, media_type: str) -> str:
+    """The public address of an attachment, as published: /xxgk/files/<id>/file.<ext>."""
+    from gongkai.core.uploads import extension_for
+
+    return f"/xxgk/files/{attachment_id}/file.{extension_for(media_type)}"
+
+
 def get_public_item(item_id: int) -> DisclosureItem | None:
     """Return a published or withdrawn item for the public page (drafts are never public)."""
     return (

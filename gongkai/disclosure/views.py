@@ -18,7 +18,6 @@ from gongkai.accounts.permissions import Action, can
 from gongkai.accounts.selectors import list_actable_units
 from gongkai.core.errors import DomainError
 from gongkai.core.time import today_local
-from gongkai.core.uploads import extension_for
 from gongkai.disclosure import services
 from gongkai.disclosure.catalogue import ensure_catalogue
 from gongkai.disclosure.choices import ItemKind, ItemStatus
@@ -36,6 +35,7 @@ from gongkai.disclosure.models import Attachment, CatalogueNode, DisclosureItem
 from gongkai.disclosure.selectors import (
     SORTS,
     ItemFilter,
+    attachment_href,
     diff_versions,
     get_item,
     get_public_item,
@@ -378,11 +378,6 @@ def public_item_view(request: HttpRequest, pk: int) -> HttpResponse:
             "interpretations": item.interpretations.filter(status=ItemStatus.PUBLISHED),
         },
     )
-
-
-def attachment_href(attachment_id: int, media_type: str) -> str:
-    """The public address of an attachment, as published: /xxgk/files/<id>/file.<ext>."""
-    return f"/xxgk/files/{attachment_id}/file.{extension_for(media_type)}"
 
 
 def public_attachment_view(request: HttpRequest, pk: int, name: str = "") -> FileResponse:

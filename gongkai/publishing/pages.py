@@ -75,7 +75,7 @@ def public_files(item: DisclosureItem) -> tuple[dict[str, int], list[str]]:
     latest published version, while it is published) and the paths to remove (the rest)."""
     from gongkai.disclosure.choices import ItemStatus
     from gongkai.disclosure.models import Attachment
-    from gongkai.disclosure.views import attachment_href
+    from gongkai.disclosure.selectors import attachment_href
 
     keep: dict[str, int] = {}
     if item.status == ItemStatus.PUBLISHED:

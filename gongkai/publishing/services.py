@@ -120,8 +120,9 @@ def _copy_files(root: Path, files: dict[str, int]) -> list[Written]:
     from gongkai.disclosure.models import Attachment
 
     written: list[Written] = []
-    for attachment in Attachment.objects.filter(pk__in=files.values()):
-        path = next(p for p, pk in files.items() if pk == attachment.pk)
+    path_of = {pk: path for path, pk in files.items()}
+    for attachment in Attachment.objects.filter(pk__in=path_of):
+        path = path_of[attachment.pk]
         with attachment.file.open("rb") as handle:
             written += write_file(root, path, handle.read())
     return written
