@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.common import demo_organ, setup_django
 
@@ -98,39 +99,21 @@ def hugo_build(count: int, workdir: Path) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--samples", type=int, default=40)
-    args = parser.parse_args()
-    setup_django()
-    from django.conf import settings
-    from django.db import connection, transaction
+def fill_items(
+    organ: Any, coordinator: Any, nodes: list[Any], units: list[Any], count: int
+) -> None:
+    """``count`` published items (each with its published version) spread over ``nodes``."""
+    from django.db import transaction
     from django.utils import timezone
 
-    from gongkai.accounts.choices import Role
-    from gongkai.core.time import today_local
-    from gongkai.disclosure import services
-    from gongkai.disclosure.catalogue import ensure_catalogue
     from gongkai.disclosure.models import DisclosureItem, ItemVersion
-    from gongkai.publishing.services import build_site, publish_item
 
-    workdir = Path(tempfile.mkdtemp(prefix="gongkai-bench-site-"))
-    settings.GONGKAI_SITE_ROOT = workdir / "site"
-    organ, coordinator = demo_organ()
-    from gongkai.accounts.models import User
-
-    users = {role: User.objects.get(username=role) for role in (Role.REVIEWER, Role.LEADER)}
-    nodes = [n for n in ensure_catalogue(organ) if n.parent_id is not None]
-    units = list(organ.units.all())
     rng = random.Random(2019)
-    started = time.perf_counter()
     now = timezone.now()
-    for first in range(0, args.items, 5000):
+    for first in range(0, count, 5000):
         batch = []
-        for i in range(first, min(first + 5000, args.items)):
-            published = dt.date(2015, 1, 1) + dt.timedelta(days=i * 4000 // args.items)
+        for i in range(first, min(first + 5000, count)):
+            published = dt.date(2015, 1, 1) + dt.timedelta(days=i * 4000 // count)
             batch.append(
                 DisclosureItem(
                     organ=organ,
@@ -171,6 +154,35 @@ def main() -> None:
                 ]
             )
         print(f"{first + len(batch):,} items", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--samples", type=int, default=40)
+    args = parser.parse_args()
+    setup_django()
+    from django.conf import settings
+    from django.db import connection
+
+    from gongkai.accounts.choices import Role
+    from gongkai.core.time import today_local
+    from gongkai.disclosure import services
+    from gongkai.disclosure.catalogue import ensure_catalogue
+    from gongkai.disclosure.models import DisclosureItem
+    from gongkai.publishing.services import build_site, publish_item
+
+    workdir = Path(tempfile.mkdtemp(prefix="gongkai-bench-site-"))
+    settings.GONGKAI_SITE_ROOT = workdir / "site"
+    organ, coordinator = demo_organ()
+    from gongkai.accounts.models import User
+
+    users = {role: User.objects.get(username=role) for role in (Role.REVIEWER, Role.LEADER)}
+    nodes = [n for n in ensure_catalogue(organ) if n.parent_id is not None]
+    units = list(organ.units.all())
+    started = time.perf_counter()
+    fill_items(organ, coordinator, nodes, units, args.items)
     fill_seconds = time.perf_counter() - started
 
     last = [0.0]

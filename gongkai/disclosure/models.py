@@ -64,6 +64,10 @@ class ItemQuerySet(models.QuerySet["DisclosureItem"]):
         return self.filter(status=ItemStatus.PUBLISHED)
 
 
+# An item the public site lists: published at least once (withdrawn ones stay listed, marked).
+LISTED = models.Q(version__gt=0, published_on__isnull=False)
+
+
 class DisclosureItem(models.Model):
     """One piece of government information (政府信息) and its life from draft to publication."""
 
@@ -102,6 +106,7 @@ class DisclosureItem(models.Model):
         null=True,
         blank=True,
         related_name="replaces",
+        db_index=False,  # indexed where set (Meta.indexes)
         verbose_name=_("替代文件"),
     )
     needs_interpretation = models.BooleanField(_("需解读"), default=False)
@@ -111,6 +116,7 @@ class DisclosureItem(models.Model):
         null=True,
         blank=True,
         related_name="interpretations",
+        db_index=False,  # indexed where set (Meta.indexes)
         verbose_name=_("所解读的政策"),
     )
     interpretation_form = models.CharField(
@@ -161,9 +167,26 @@ class DisclosureItem(models.Model):
             models.Index(fields=["organ", "title", "-id"], name="disclosure_by_title"),
             models.Index(fields=["organ", "index_no", "-id"], name="disclosure_by_index"),
             models.Index(fields=["organ", "status", "-updated_at"], name="disclosure_by_status"),
-            # The public lists: a node's items in publication order, and the whole site's.
-            models.Index(fields=["node", "published_on", "id"], name="disclosure_node_published"),
-            models.Index(fields=["published_on", "id"], name="disclosure_site_published"),
+            # The public lists: a node's items in publication order, and the whole site's. The
+            # version is in them so that counting and paging listed items (``LISTED``) reads the
+            # index alone (a partial index would not serve SQLite's parameterised queries).
+            models.Index(
+                fields=["node", "published_on", "id", "version"], name="disclosure_node_listed"
+            ),
+            models.Index(fields=["published_on", "id", "version"], name="disclosure_site_listed"),
+            # Almost every item replaces nothing and interprets nothing: a full index would tell
+            # the planner the column is useless; indexing only the set values keeps the lookup
+            # of one document's interpretations (or successor) a seek.
+            models.Index(
+                fields=["interprets"],
+                name="disclosure_interprets",
+                condition=models.Q(interprets__isnull=False),
+            ),
+            models.Index(
+                fields=["replaced_by"],
+                name="disclosure_replaced_by",
+                condition=models.Q(replaced_by__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -101,7 +101,7 @@ def attachment_href(attachment_id: int, media_type: str) -> str:
 def get_public_item(item_id: int) -> DisclosureItem | None:
     """Return a published or withdrawn item for the public page (drafts are never public)."""
     return (
-        DisclosureItem.objects.select_related("organ", "unit", "node", "replaced_by")
+        DisclosureItem.objects.select_related("organ", "unit", "node", "replaced_by", "interprets")
         .filter(pk=item_id, version__gt=0)
         .first()
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -375,7 +376,10 @@ def public_item_view(request: HttpRequest, pk: int) -> HttpResponse:
                 detail_rows(item.kind, version.snapshot.get("details", {})) if version else []
             ),
             "organ": item.organ,
-            "interpretations": item.interpretations.filter(status=ItemStatus.PUBLISHED),
+            "interpretations": sorted(
+                item.interpretations.filter(status=ItemStatus.PUBLISHED).order_by(),
+                key=lambda i: (i.published_on or dt.date.min, i.pk),
+            ),
         },
     )
 

@@ -30,7 +30,7 @@ def node_urls(node: CatalogueNode, *, numbered: bool) -> list[str]:
     base = f"/xxgk/{node.organ_id}/{node.code}/"
     urls = [base, f"{base}feed.xml"]
     if numbered:
-        pages = selectors.page_count(selectors.node_items(node).count())
+        pages = selectors.page_count(selectors.listed_count(node))
         urls += [f"{base}p{n}.html" for n in range(1, pages + 1)]
     return urls
 
@@ -52,8 +52,10 @@ def site_urls() -> Iterator[str]:
 def urls_for_item(item: DisclosureItem) -> list[str]:
     urls = [item.public_url()]
     related = [item.interprets_id, item.replaced_by_id]
-    related += list(item.interpretations.values_list("pk", flat=True))
-    related += list(DisclosureItem.objects.filter(replaced_by=item).values_list("pk", flat=True))
+    related += list(item.interpretations.order_by().values_list("pk", flat=True))
+    related += list(
+        DisclosureItem.objects.filter(replaced_by=item).order_by().values_list("pk", flat=True)
+    )
     urls += [f"/xxgk/items/{pk}/" for pk in related if pk]
     node = CatalogueNode.objects.select_related("parent").get(pk=item.node_id)
     for ancestor in selectors.node_ancestors(node):

@@ -14,26 +14,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
-from gongkai.disclosure.models import CatalogueNode, DisclosureItem
+from gongkai.disclosure.models import LISTED, CatalogueNode, DisclosureItem
 
-SITEMAP_CHUNK = 5000
+SITEMAP_CHUNK = 1000
 # Columns a list never shows: left in the database when list rows are loaded.
 LIST_DEFER = ("body", "details", "qa_pairs", "review_basis")
 _cache: dict[object, Any] | None = None
+_full = False
 
 
 @contextmanager
-def build_cache() -> Iterator[None]:
-    """During a full build, remember each node's ordered ids (its numbered pages are rendered
-    one after another); outside a build every call reads the database afresh."""
-    global _cache
-    _cache = {}
+def build_cache(*, full: bool = True) -> Iterator[None]:
+    """Remember node families and list counts while one publication's pages are rendered, and
+    during a full build (``full``) each node's ordered ids too (its numbered pages are rendered
+    one after another). Outside it every call reads the database afresh."""
+    global _cache, _full
+    _cache, _full = {}, full
     try:
         yield
     finally:
-        _cache = None
+        _cache, _full = None, False
 
 
 def page_size() -> int:
@@ -42,7 +45,7 @@ def page_size() -> int:
 
 def listed() -> QuerySet[DisclosureItem]:
     """Items that have been published at least once (withdrawn ones stay listed, marked)."""
-    return DisclosureItem.objects.filter(version__gt=0, published_on__isnull=False)
+    return DisclosureItem.objects.filter(LISTED)
 
 
 def node_family(node: CatalogueNode) -> list[int]:
@@ -76,6 +79,39 @@ def node_items(node: CatalogueNode) -> QuerySet[DisclosureItem]:
     return listed().filter(node_id__in=node_family(node))
 
 
+def _table() -> str:
+    return str(connection.ops.quote_name(DisclosureItem._meta.db_table))
+
+
+def _count(node: CatalogueNode, after: DisclosureItem | None = None) -> int:
+    """How many listed items the node's family holds (``after``: only those listed after it).
+    Plain SQL, one index range per node (the ORM's ``count()`` costs more than the count)."""
+    sql = (
+        f"SELECT COUNT(*) FROM {_table()} "
+        "WHERE node_id = %s AND published_on IS NOT NULL AND version > 0"
+    )
+    extra: list[Any] = []
+    if after is not None:
+        sql += " AND (published_on > %s OR (published_on = %s AND id > %s))"
+        extra = [after.published_on, after.published_on, after.pk]
+    total = 0
+    with connection.cursor() as cursor:
+        for pk in node_family(node):
+            cursor.execute(sql, [pk, *extra])
+            total += cursor.fetchone()[0]
+    return total
+
+
+def listed_count(node: CatalogueNode) -> int:
+    key = ("count", node.pk)
+    if _cache is not None and key in _cache:
+        return int(_cache[key])
+    total = _count(node)
+    if _cache is not None:
+        _cache[key] = total
+    return total
+
+
 def page_count(count: int) -> int:
     return max(1, math.ceil(count / page_size()))
 
@@ -101,13 +137,22 @@ def numbered_page(node: CatalogueNode, number: int) -> list[DisclosureItem]:
     """Page ``number`` (1 = oldest) of the node's list, oldest first."""
     size = page_size()
     start = (number - 1) * size
-    if _cache is not None:
+    if _cache is not None and _full:
         return _rows(ordered_ids(node)[start : start + size])
-    ids = list(
-        node_items(node)
-        .order_by("published_on", "pk")
-        .values_list("pk", flat=True)[start : start + size]
-    )
+    total = listed_count(node)
+    if start < total // 2:
+        ids = list(
+            node_items(node)
+            .order_by("published_on", "pk")
+            .values_list("pk", flat=True)[start : start + size]
+        )
+    else:  # a newer page is nearer the end of the index: count from there
+        skip = max(total - start - size, 0)
+        ids = list(
+            node_items(node)
+            .order_by("-published_on", "-pk")
+            .values_list("pk", flat=True)[skip : total - start]
+        )[::-1]
     return _rows(ids)
 
 
@@ -117,17 +162,30 @@ def newest(items: QuerySet[DisclosureItem], n: int) -> list[DisclosureItem]:
     return _rows(ids)
 
 
+def newest_in(node: CatalogueNode, n: int, *, published_only: bool = False) -> list[DisclosureItem]:
+    """The ``n`` newest listed items of the node and the nodes below it (``published_only``:
+    without the withdrawn ones): the newest ``n`` of each node from its index, merged."""
+    sql = (
+        f"SELECT published_on, id FROM {_table()} "
+        "WHERE node_id = %s AND published_on IS NOT NULL AND version > 0"
+        f"{' AND status = %s' if published_only else ''} "
+        "ORDER BY published_on DESC, id DESC LIMIT %s"
+    )
+    keys: list[tuple[Any, int]] = []
+    with connection.cursor() as cursor:
+        for pk in node_family(node):
+            cursor.execute(sql, [pk, "published", n] if published_only else [pk, n])
+            keys += cursor.fetchall()
+    keys.sort(reverse=True)
+    return _rows([pk for _day, pk in keys[:n]])
+
+
 def rank_in(item: DisclosureItem, node: CatalogueNode) -> int:
     """How many of ``node``'s listed items come before ``item`` (oldest first)."""
     assert item.published_on is not None  # noqa: S101
-    return (
-        node_items(node)
-        .filter(
-            Q(published_on__lt=item.published_on)
-            | Q(published_on=item.published_on, pk__lt=item.pk)
-        )
-        .count()
-    )
+    # Counted from the newest end: a new publication has few or none after it.
+    listed_itself = 1 if item.version > 0 else 0
+    return max(listed_count(node) - _count(node, after=item) - listed_itself, 0)
 
 
 def page_of(item: DisclosureItem, node: CatalogueNode) -> int:
@@ -148,13 +206,14 @@ def sitemap_chunks() -> int:
     return (last // SITEMAP_CHUNK + 1) if last else 0
 
 
-def sitemap_chunk(number: int) -> QuerySet[DisclosureItem]:
+def sitemap_chunk(number: int) -> list[tuple[int, Any]]:
+    """(id, publication date) of the published items whose ids fall in chunk ``number``."""
     low = (number - 1) * SITEMAP_CHUNK
-    return (
+    return list(
         listed()
-        .filter(pk__gte=max(low, 1), pk__lt=low + SITEMAP_CHUNK)
+        .filter(pk__gte=max(low, 1), pk__lt=low + SITEMAP_CHUNK, status="published")
         .order_by("pk")
-        .only("pk", "published_on", "published_at", "status")
+        .values_list("pk", "published_on")
     )
 
 

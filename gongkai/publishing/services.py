@@ -137,7 +137,9 @@ def publish_item(item_id: int) -> Published:
     if item is None:
         return Published()
     source = f"disclosure.item:{item.pk}"
-    result = publish_urls(pages.urls_for_item(item), source=source, version=item.version)
+    with selectors.build_cache(full=False):
+        urls = pages.urls_for_item(item)
+        result = publish_urls(urls, source=source, version=item.version)
     keep, drop = pages.public_files(item)
     root = live_dir()
     files = _copy_files(root, keep)

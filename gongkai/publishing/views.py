@@ -42,7 +42,7 @@ def column_view(request: HttpRequest, organ_id: int) -> HttpResponse:
         (
             node,
             children.get(node.pk, []),
-            selectors.newest(selectors.node_items(node), COLUMN_PREVIEW),
+            selectors.newest_in(node, COLUMN_PREVIEW),
         )
         for node in nodes
         if node.parent_id is None
@@ -56,10 +56,9 @@ def node_view(
     """A node's list: the index page with the newest items, or numbered page ``number``."""
     organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
     node = get_object_or_404(CatalogueNode, organ=organ, code=code, is_active=True)
-    items = selectors.node_items(node)
-    pages = selectors.page_count(items.count())
+    pages = selectors.page_count(selectors.listed_count(node))
     if number is None:
-        rows = selectors.newest(items, selectors.page_size())
+        rows = selectors.newest_in(node, selectors.page_size())
     elif 1 <= number <= pages:
         rows = selectors.numbered_page(node, number)
     else:
@@ -123,7 +122,7 @@ def site_feed_view(request: HttpRequest) -> HttpResponse:
 
 def node_feed_view(request: HttpRequest, organ_id: int, code: str) -> HttpResponse:
     node = get_object_or_404(CatalogueNode, organ_id=organ_id, code=code, is_active=True)
-    items = selectors.newest(selectors.node_items(node).filter(status="published"), FEED_SIZE)
+    items = selectors.newest_in(node, FEED_SIZE, published_only=True)
     return _atom(request, f"{node.organ.name} · {node.name}", f"/xxgk/{organ_id}/{code}/", items)
 
 
@@ -170,12 +169,8 @@ def sitemap_items_view(request: HttpRequest, number: int) -> HttpResponse:
     base = _site_url(request)
     return _urlset(
         [
-            (
-                f"{base}/xxgk/items/{item.pk}/",
-                item.published_on.isoformat() if item.published_on else "",
-            )
-            for item in selectors.sitemap_chunk(number)
-            if item.status == "published"
+            (f"{base}/xxgk/items/{pk}/", published_on.isoformat() if published_on else "")
+            for pk, published_on in selectors.sitemap_chunk(number)
         ]
     )
 
