@@ -98,13 +98,68 @@ def attachment_href(attachment_id: int, media_type: str) -> str:
     return f"/xxgk/files/{attachment_id}/file.{extension_for(media_type)}"
 
 
+PUBLIC_ITEM_TEMPLATE = "disclosure/public_item.html"
+
+
 def get_public_item(item_id: int) -> DisclosureItem | None:
     """Return a published or withdrawn item for the public page (drafts are never public)."""
     return (
         DisclosureItem.objects.select_related("organ", "unit", "node", "replaced_by", "interprets")
         .filter(pk=item_id, version__gt=0)
+        .order_by()
         .first()
     )
+
+
+def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
+    """The template context of the public page of each published (or withdrawn) item among
+    ``item_ids``, in that order, from three queries whatever their number: the items, their
+    latest versions and their published interpretations. The page view renders one; the
+    publisher renders thousands."""
+    from gongkai.disclosure.structured import detail_rows
+
+    items = DisclosureItem.objects.select_related(
+        "organ", "unit", "node", "replaced_by", "interprets"
+    ).in_bulk(item_ids)
+    latest: dict[int, ItemVersion] = {}
+    for version in ItemVersion.objects.filter(item_id__in=list(items)).order_by(
+        "item_id", "version"
+    ):
+        latest[version.item_id] = version  # the last one wins
+    interpretations: dict[int, list[DisclosureItem]] = {}
+    for other in (
+        DisclosureItem.objects.filter(interprets_id__in=list(items), status=ItemStatus.PUBLISHED)
+        .order_by()
+        .only("pk", "title", "interprets_id", "published_on")
+    ):
+        interpretations.setdefault(other.interprets_id or 0, []).append(other)
+    pages = []
+    for pk in item_ids:
+        item = items.get(pk)
+        if item is None or item.version <= 0:
+            continue
+        current = latest.get(pk)
+        snapshot = current.snapshot if current else {}
+        pages.append(
+            {
+                "item": item,
+                "snapshot": snapshot,
+                "files": [
+                    {**a, "href": attachment_href(a["id"], a["type"])}
+                    for a in snapshot.get("attachments", [])
+                ],
+                "detail_rows": detail_rows(item.kind, snapshot.get("details", {}))
+                if current
+                else [],
+                "organ": item.organ,
+                "interpretations": sorted(
+                    interpretations.get(pk, []),
+                    key=lambda i: (i.published_on or dt.date.min, i.pk),
+                    reverse=True,
+                ),
+            }
+        )
+    return pages
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -34,15 +33,15 @@ from gongkai.disclosure.forms import (
 )
 from gongkai.disclosure.models import Attachment, CatalogueNode, DisclosureItem
 from gongkai.disclosure.selectors import (
+    PUBLIC_ITEM_TEMPLATE,
     SORTS,
     ItemFilter,
-    attachment_href,
     diff_versions,
     get_item,
-    get_public_item,
     list_items,
     list_policies_missing_interpretation,
     list_versions,
+    public_item_pages,
     timeliness,
 )
 from gongkai.disclosure.structured import detail_rows
@@ -357,31 +356,10 @@ def attachment_view(request: HttpRequest, pk: int) -> FileResponse:
 
 def public_item_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The public page of a published (or withdrawn, marked) item, from its latest version."""
-    item = get_public_item(pk)
-    if item is None:
+    page = public_item_pages([pk])
+    if not page:
         raise Http404
-    version = item.versions.order_by("-version").first()
-    snapshot = version.snapshot if version else {}
-    files = [
-        {**a, "href": attachment_href(a["id"], a["type"])} for a in snapshot.get("attachments", [])
-    ]
-    return render(
-        request,
-        "disclosure/public_item.html",
-        {
-            "item": item,
-            "snapshot": snapshot,
-            "files": files,
-            "detail_rows": (
-                detail_rows(item.kind, version.snapshot.get("details", {})) if version else []
-            ),
-            "organ": item.organ,
-            "interpretations": sorted(
-                item.interpretations.filter(status=ItemStatus.PUBLISHED).order_by(),
-                key=lambda i: (i.published_on or dt.date.min, i.pk),
-            ),
-        },
-    )
+    return render(request, PUBLIC_ITEM_TEMPLATE, page[0])
 
 
 def public_attachment_view(request: HttpRequest, pk: int, name: str = "") -> FileResponse:

@@ -156,6 +156,20 @@ def numbered_page(node: CatalogueNode, number: int) -> list[DisclosureItem]:
     return _rows(ids)
 
 
+def numbered_pages(
+    node: CatalogueNode, numbers: list[int]
+) -> dict[int | None, list[DisclosureItem]]:
+    """Several numbered pages of the node's list at once (one query for their rows when the
+    build has the node's ordered ids; otherwise a page at a time)."""
+    if not (_cache is not None and _full):
+        return {number: numbered_page(node, number) for number in numbers}
+    size, ids = page_size(), ordered_ids(node)
+    spans = {number: ids[(number - 1) * size : number * size] for number in numbers}
+    rows = _rows([pk for span in spans.values() for pk in span])
+    by_id = {row.pk: row for row in rows}
+    return {number: [by_id[pk] for pk in span if pk in by_id] for number, span in spans.items()}
+
+
 def newest(items: QuerySet[DisclosureItem], n: int) -> list[DisclosureItem]:
     """The ``n`` newest of ``items`` (ids from the index first, then the rows for display)."""
     ids = list(items.order_by("-published_on", "-pk").values_list("pk", flat=True)[:n])

@@ -8,6 +8,7 @@ full build renders everything into a new release directory and then swaps the li
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -19,17 +20,17 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from gongkai.publishing import pages, selectors
 from gongkai.publishing.models import PublishedFile
-from gongkai.publishing.render import NotPublishable, render_url
+from gongkai.publishing.render import render_many
 from gongkai.publishing.writer import Written, file_for_url, remove_file, write_file
 
 # Static assets the public pages use, copied into the site so it needs nothing else.
 SITE_ASSETS = ("portal/site.css", "portal/site.js")
-KEEP_RELEASES = 2
+BUILD_CHUNK = 500  # pages per unit of work in a full build (item pages: one batch of queries)
 Progress = Callable[[int, int], None]
 
 
@@ -70,17 +71,39 @@ class Published:
     removed: list[str] = field(default_factory=list)
 
 
-def _render_to(root: Path, url: str) -> tuple[list[Written], list[str]]:
-    path = file_for_url(url)
-    try:
-        body = render_url(url)
-    except NotPublishable:
-        return [], remove_file(root, path)
-    return write_file(root, path, body), []
+def _render_to(
+    root: Path, urls: Iterable[str], *, durable: bool = True
+) -> tuple[list[Written], list[str]]:
+    """Render ``urls`` into ``root``: (files written, files removed for pages that are gone)."""
+    written: list[Written] = []
+    removed: list[str] = []
+    for url, body in render_many(urls):
+        path = file_for_url(url)
+        if body is None:
+            removed += remove_file(root, path)
+        else:
+            written += write_file(root, path, body, durable=durable)
+    return written, removed
 
 
-def _record(written: Iterable[Written], *, source: str, version: int = 0) -> None:
+def _record(
+    written: Iterable[Written], *, source: str, version: int = 0, fresh: bool = False
+) -> None:
+    """Enter written files in the manifest (``fresh``: into an empty one, no upsert needed)."""
     now = timezone.now()
+    if fresh:  # a full build: tens of thousands of rows, inserted without building models
+        at = connection.ops.adapt_datetimefield_value(now)
+        quote = connection.ops.quote_name
+        columns = ", ".join(
+            quote(c) for c in ("path", "sha256", "size", "source", "version", "written_at")
+        )
+        table = quote(PublishedFile._meta.db_table)
+        sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                sql, [(w.path, w.sha256, w.size, source, version, at) for w in written]
+            )
+        return
     rows = [
         PublishedFile(
             path=w.path,
@@ -103,12 +126,8 @@ def _record(written: Iterable[Written], *, source: str, version: int = 0) -> Non
 
 def publish_urls(urls: Iterable[str], *, source: str = "", version: int = 0) -> Published:
     """Render ``urls`` into the live site; pages that no longer exist are removed."""
-    root = live_dir()
-    result = Published()
-    for url in urls:
-        written, removed = _render_to(root, url)
-        result.written += written
-        result.removed += removed
+    written, removed = _render_to(live_dir(), urls)
+    result = Published(written, removed)
     with transaction.atomic():
         _record(result.written, source=source, version=version)
         if result.removed:
@@ -156,16 +175,17 @@ def publish_item(item_id: int) -> Published:
 
 
 def _render_chunk(args: tuple[str, list[str]]) -> tuple[list[Written], list[str]]:
+    """Render a chunk of a full build into the new release (which nobody reads yet: its files
+    are written straight, and flushed to disk once, before the switch)."""
     root, urls = args
     written: list[Written] = []
     failed: list[str] = []
     with selectors.build_cache():
-        for url in urls:
-            done, _removed = _render_to(Path(root), url)
-            if done:
-                written += done
-            else:
+        for url, body in render_many(urls):
+            if body is None:
                 failed.append(url)
+            else:
+                written += write_file(Path(root), file_for_url(url), body, durable=False)
     return written, failed
 
 
@@ -195,24 +215,22 @@ class Built:
 def build_site(*, jobs: int = 1, progress: Progress | None = None) -> Built:
     """Render every page into a new release, then switch the site to it at once."""
     started = timezone.now()
-    release = releases_dir() / f"{started:%Y%m%d-%H%M%S-%f}"
-    release.mkdir(parents=True)
+    release = _new_release(releases_dir() / f"{started:%Y%m%d-%H%M%S-%f}")
     urls = list(pages.site_urls())
     total, done = len(urls), 0
     written = _copy_assets(release)
     for with_files in pages.items_with_files():
         written += _copy_files(release, pages.public_files(with_files)[0])
     failed: list[str] = []
-    chunk_size = 200
-    work = [(str(release), chunk) for chunk in _chunks(urls, chunk_size)]
+    work = [(str(release), chunk) for chunk in _chunks(urls, BUILD_CHUNK)]
     if jobs > 1 and _can_fork():
         connections.close_all()  # each process opens its own
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for chunk_written, chunk_failed in pool.imap_unordered(_render_chunk, work):
                 written += chunk_written
                 failed += chunk_failed
-                done += len(chunk_failed) + len(
-                    {w.path for w in chunk_written if not w.path.endswith(".gz")}
+                done += len(chunk_failed) + sum(
+                    1 for w in chunk_written if w.path.endswith(".html")
                 )
                 if progress:
                     progress(min(done, total), total)
@@ -224,11 +242,12 @@ def build_site(*, jobs: int = 1, progress: Progress | None = None) -> Built:
             done += len(item[1])
             if progress:
                 progress(done, total)
+    _remove_stale(release, {w.path for w in written})
+    os.sync()  # every file of the release on disk before it goes live
     with transaction.atomic():
         PublishedFile.objects.all().delete()  # the index of files, rebuilt with the release
-        _record(written, source="build")
+        _record(written, source="build", fresh=True)
     _point(site_root(), release)
-    _prune(release)
     seconds = (timezone.now() - started).total_seconds()
     return Built(release, total - len(failed), len(written), seconds, failed)
 
@@ -242,13 +261,37 @@ def _can_fork() -> bool:
     return not (connection.vendor == "sqlite" and in_memory)
 
 
-def _prune(current: Path) -> None:
+def _new_release(path: Path) -> Path:
+    """The directory of a new release. The site keeps the live release and the one before it
+    (to roll back to); an older one is recycled — renamed and overwritten, its leftover files
+    removed at the end — which costs far less than deleting a whole tree and writing another."""
+    live = live_dir().resolve()
     olds = sorted(
-        (p for p in releases_dir().iterdir() if p.is_dir() and p != current),
+        (p for p in releases_dir().iterdir() if p.is_dir() and p.resolve() != live),
         key=lambda p: p.stat().st_mtime,
     )
-    for old in olds[: max(len(olds) - (KEEP_RELEASES - 1), 0)]:
-        shutil.rmtree(old, ignore_errors=True)
+    for extra in olds[:-1]:
+        shutil.rmtree(extra, ignore_errors=True)
+    if olds:
+        olds[-1].rename(path)  # the newest of the old ones: the fewest files to replace
+    else:
+        path.mkdir(parents=True)
+    return path
+
+
+def _remove_stale(release: Path, keep: set[str]) -> None:
+    """Remove what a recycled release holds beyond the files just written."""
+    top = str(release)
+    for directory, _subdirs, files in os.walk(top, topdown=False):
+        rel = directory[len(top) + 1 :]
+        removed = 0
+        for name in files:
+            if (f"{rel}/{name}" if rel else name) not in keep:
+                os.unlink(os.path.join(directory, name))
+                removed += 1
+        if rel and removed == len(files):
+            with contextlib.suppress(OSError):  # not empty: a directory below it stays
+                os.rmdir(directory)
 
 
 # --- check ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ publisher renders the same views to files (``render.render_url``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -50,35 +51,55 @@ def column_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     return render(request, "publishing/column.html", {"organ": organ, "columns": top})
 
 
-def node_view(
-    request: HttpRequest, organ_id: int, code: str, number: int | None = None
-) -> HttpResponse:
-    """A node's list: the index page with the newest items, or numbered page ``number``."""
-    organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
-    node = get_object_or_404(CatalogueNode, organ=organ, code=code, is_active=True)
+NODE_TEMPLATE = "publishing/node.html"
+
+
+def node_pages(
+    organ_id: int, code: str, numbers: list[int | None]
+) -> dict[int | None, dict[str, Any]]:
+    """The template context of a node's list pages: ``None`` is the index page (the newest
+    items), a number is numbered page ``number`` (1 = oldest). Numbers the node does not have
+    are left out. The rows of all the numbered pages come from one query."""
+    organ = Organ.objects.filter(pk=organ_id, is_active=True).first()
+    node = (
+        CatalogueNode.objects.select_related("parent")
+        .filter(organ=organ, code=code, is_active=True)
+        .first()
+    )
+    if organ is None or node is None:
+        return {}
     pages = selectors.page_count(selectors.listed_count(node))
-    if number is None:
-        rows = selectors.newest_in(node, selectors.page_size())
-    elif 1 <= number <= pages:
-        rows = selectors.numbered_page(node, number)
-    else:
-        raise Http404
-    children = CatalogueNode.objects.filter(parent=node, is_active=True).order_by("sort_order")
-    return render(
-        request,
-        "publishing/node.html",
-        {
+    wanted = [n for n in numbers if n is None or 1 <= n <= pages]
+    rows = selectors.numbered_pages(node, [n for n in wanted if n is not None])
+    if None in wanted:
+        rows[None] = selectors.newest_in(node, selectors.page_size())
+    children = list(
+        CatalogueNode.objects.filter(parent=node, is_active=True).order_by("sort_order")
+    )
+    return {
+        number: {
             "organ": organ,
             "node": node,
             "children": children,
-            "page": selectors.NodePage(node, rows, number, pages),
+            "page": selectors.NodePage(node, rows[number], number, pages),
             # A numbered page links only to its neighbours, so adding a page rewrites only the
             # one before it; the index page lists the newest twenty pages.
             "older": range(pages, max(pages - 20, 0), -1),
             "newer": number + 1 if number is not None and number < pages else None,
             "earlier": number - 1 if number is not None and number > 1 else None,
-        },
-    )
+        }
+        for number in wanted
+    }
+
+
+def node_view(
+    request: HttpRequest, organ_id: int, code: str, number: int | None = None
+) -> HttpResponse:
+    """A node's list: the index page with the newest items, or numbered page ``number``."""
+    context = node_pages(organ_id, code, [number]).get(number)
+    if context is None:
+        raise Http404
+    return render(request, NODE_TEMPLATE, context)
 
 
 class StableAtomFeed(feedgenerator.Atom1Feed):

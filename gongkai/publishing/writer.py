@@ -33,7 +33,16 @@ def safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``target`` with ``data`` atomically (``durable``: flushed to disk first). Not
+    ``durable``: written in place, for a release directory nobody reads yet."""
+    if not durable:
+        try:
+            target.write_bytes(data)
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     try:
@@ -48,15 +57,15 @@ def write_atomic(target: Path, data: bytes) -> None:
             temp.unlink()
 
 
-def write_file(root: Path, path: str, data: bytes) -> list[Written]:
+def write_file(root: Path, path: str, data: bytes, *, durable: bool = True) -> list[Written]:
     """Write one site file (and its .gz when it is text); return what was written."""
     rel = safe_relative(path)
     target = root.joinpath(*rel.parts)
-    write_atomic(target, data)
+    write_atomic(target, data, durable=durable)
     written = [Written(str(rel), hashlib.sha256(data).hexdigest(), len(data))]
     if target.suffix in COMPRESSED:
         packed = gzip.compress(data, compresslevel=6, mtime=0)
-        write_atomic(target.with_name(target.name + ".gz"), packed)
+        write_atomic(target.with_name(target.name + ".gz"), packed, durable=durable)
         written.append(Written(f"{rel}.gz", hashlib.sha256(packed).hexdigest(), len(packed)))
     return written
 

@@ -240,3 +240,62 @@ def test_attachments_are_published_and_withdrawn_with_their_item(
     publish_item(item.pk)
     assert not copy.exists()
     assert check_site().ok
+
+
+def test_batch_rendered_item_pages_are_the_views_bytes(site: Path, world: Any, nodes: Any) -> None:
+    """A full build renders item pages in batches; each must be what the item view returns —
+    for a policy with its interpretation, a repealed one with its successor, a withdrawn one."""
+    from gongkai.publishing.render import render_items, render_url
+
+    policy = _through(_draft(world, nodes, kind="policy", title="关于印发某某办法的通知"), world)
+    reading = _through(
+        _draft(world, nodes, kind="interpretation", interprets=policy, title="某某办法解读"), world
+    )
+    newer = _published(world, nodes, "关于印发某某办法（修订）的通知")
+    disclosure.set_validity(
+        policy, actor=world.users[Role.COORDINATOR], validity="repealed", replaced_by=newer
+    )
+    gone = _published(world, nodes, "将被撤回的信息")
+    disclosure.withdraw_item(gone, actor=world.users[Role.COORDINATOR], reason="内容有误")
+    ids = [policy.pk, reading.pk, newer.pk, gone.pk, 999_999]
+    bodies = render_items(ids)
+    assert set(bodies) == {policy.pk, reading.pk, newer.pk, gone.pk}  # none for an unknown id
+    for pk, body in bodies.items():
+        assert body == render_url(f"/xxgk/items/{pk}/")
+    assert "某某办法解读".encode() in bodies[policy.pk]
+    assert "关于印发某某办法（修订）的通知".encode() in bodies[policy.pk]
+    assert "内容有误".encode() in bodies[gone.pk]
+
+
+def test_batch_rendered_list_pages_are_the_views_bytes(site: Path, world: Any, nodes: Any) -> None:
+    from gongkai.publishing.render import render_node_pages, render_url
+
+    for n in range(7):  # three numbered pages of three
+        _published(world, nodes, f"规范性文件第{n}号")
+    organ = world.organ.pk
+    for full in (False, True):  # one page at a time, and from the build's ordered ids
+        with selectors.build_cache(full=full):
+            bodies = render_node_pages(organ, "s01", [1, 2, 3, 4])
+        assert set(bodies) == {1, 2, 3}  # there is no fourth page
+        for number, body in bodies.items():
+            assert body == render_url(f"/xxgk/{organ}/s01/p{number}.html")
+        assert "规范性文件第6号".encode() in bodies[3]
+        assert "规范性文件第6号".encode() not in bodies[2]
+
+
+def test_a_recycled_release_keeps_no_page_that_went_away(
+    site: Path, settings: Any, world: Any, nodes: Any
+) -> None:
+    for n in range(7):
+        _published(world, nodes, f"规范性文件第{n}号")
+    build_site(jobs=1)
+    build_site(jobs=1)  # the live release and the one before it
+    gone = f"xxgk/{world.organ.pk}/s01/p3.html"
+    assert (live_dir() / gone).exists()
+    settings.GONGKAI_SITE_PAGE_SIZE = 10  # one numbered page now
+    built = build_site(jobs=1)  # written into the oldest release, recycled
+    assert len(list(built.release.parent.iterdir())) == 2
+    assert not (live_dir() / gone).exists()
+    assert not (live_dir() / f"{gone}.gz").exists()
+    assert (live_dir() / f"xxgk/{world.organ.pk}/s01/p1.html").exists()
+    assert check_site().ok
