@@ -118,9 +118,21 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
     publisher renders thousands."""
     from gongkai.disclosure.structured import detail_rows
 
-    items = DisclosureItem.objects.select_related(
-        "organ", "unit", "node", "replaced_by", "interprets"
-    ).in_bulk(item_ids)
+    items = (
+        DisclosureItem.objects.select_related("organ", "unit", "node")
+        .defer("body", "details", "qa_pairs", "review_basis")  # the page shows the version's
+        .in_bulk(item_ids)
+    )
+    # The documents they point to (a successor, the policy interpreted): title and status only.
+    linked_ids = {i.replaced_by_id for i in items.values()} | {
+        i.interprets_id for i in items.values()
+    }
+    linked = DisclosureItem.objects.only("pk", "title", "status").in_bulk(linked_ids - {None})
+    for one in items.values():
+        if one.replaced_by_id in linked:
+            one.replaced_by = linked[one.replaced_by_id]
+        if one.interprets_id in linked:
+            one.interprets = linked[one.interprets_id]
     latest: dict[int, ItemVersion] = {}
     for version in ItemVersion.objects.filter(item_id__in=list(items)).order_by(
         "item_id", "version"

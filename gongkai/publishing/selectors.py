@@ -8,10 +8,10 @@ every older page stays byte-for-byte the same.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from gongkai.disclosure.models import LISTED, CatalogueNode, DisclosureItem
 
 SITEMAP_CHUNK = 1000
+T = TypeVar("T")
 # Columns a list never shows: left in the database when list rows are loaded.
 LIST_DEFER = ("body", "details", "qa_pairs", "review_basis")
 _cache: dict[object, Any] | None = None
@@ -46,6 +47,37 @@ def page_size() -> int:
 def listed() -> QuerySet[DisclosureItem]:
     """Items that have been published at least once (withdrawn ones stay listed, marked)."""
     return DisclosureItem.objects.filter(LISTED)
+
+
+def _memo(key: object, compute: Callable[[], T]) -> T:
+    """``compute()``, remembered under ``key`` while a cache is open (one publication or a
+    build: the pages it renders look up the same nodes)."""
+    if _cache is None:
+        return compute()
+    if key not in _cache:
+        _cache[key] = compute()
+    found: T = _cache[key]
+    return found
+
+
+def node_by_code(organ_id: int, code: str) -> CatalogueNode | None:
+    return _memo(
+        ("node", organ_id, code),
+        lambda: (
+            CatalogueNode.objects.select_related("parent", "organ")
+            .filter(organ_id=organ_id, organ__is_active=True, code=code, is_active=True)
+            .first()
+        ),
+    )
+
+
+def children_of(node: CatalogueNode) -> list[CatalogueNode]:
+    return _memo(
+        ("children", node.pk),
+        lambda: list(
+            CatalogueNode.objects.filter(parent=node, is_active=True).order_by("sort_order")
+        ),
+    )
 
 
 def node_family(node: CatalogueNode) -> list[int]:

@@ -60,22 +60,16 @@ def node_pages(
     """The template context of a node's list pages: ``None`` is the index page (the newest
     items), a number is numbered page ``number`` (1 = oldest). Numbers the node does not have
     are left out. The rows of all the numbered pages come from one query."""
-    organ = Organ.objects.filter(pk=organ_id, is_active=True).first()
-    node = (
-        CatalogueNode.objects.select_related("parent")
-        .filter(organ=organ, code=code, is_active=True)
-        .first()
-    )
-    if organ is None or node is None:
+    node = selectors.node_by_code(organ_id, code)
+    if node is None:
         return {}
+    organ = node.organ
     pages = selectors.page_count(selectors.listed_count(node))
     wanted = [n for n in numbers if n is None or 1 <= n <= pages]
     rows = selectors.numbered_pages(node, [n for n in wanted if n is not None])
     if None in wanted:
         rows[None] = selectors.newest_in(node, selectors.page_size())
-    children = list(
-        CatalogueNode.objects.filter(parent=node, is_active=True).order_by("sort_order")
-    )
+    children = selectors.children_of(node)
     return {
         number: {
             "organ": organ,
@@ -142,7 +136,9 @@ def site_feed_view(request: HttpRequest) -> HttpResponse:
 
 
 def node_feed_view(request: HttpRequest, organ_id: int, code: str) -> HttpResponse:
-    node = get_object_or_404(CatalogueNode, organ_id=organ_id, code=code, is_active=True)
+    node = selectors.node_by_code(organ_id, code)
+    if node is None:
+        raise Http404
     items = selectors.newest_in(node, FEED_SIZE, published_only=True)
     return _atom(request, f"{node.organ.name} · {node.name}", f"/xxgk/{organ_id}/{code}/", items)
 
