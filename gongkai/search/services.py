@@ -65,21 +65,50 @@ def remove_document(doc_id: str) -> bool:
     return True
 
 
-def _segment_pair(text: tuple[str, str]) -> tuple[str, str]:
-    return index_words(text[0]), index_words(text[1])
+def _prepare(doc: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any], str, str]:
+    """A document's stored fields and its segmented title and body (run in the workers: the
+    HTML is reduced to text and cut there, the main process only stores)."""
+    fields = _fields(doc[1])
+    return fields, index_words(fields["title"]), index_words(fields["body"])
 
 
 def _published_documents() -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every published document of every content module, oldest publication first."""
+    """Every published document of every content module, oldest publication first, read as
+    plain rows (the same document ``search_document()`` gives, without building models)."""
     from gongkai.disclosure.models import DisclosureItem
 
-    items = (
+    label = DisclosureItem._meta.label_lower
+    rows = (
         DisclosureItem.objects.filter(status="published")
-        .select_related("unit")
         .order_by("published_on", "pk")
+        .values_list(
+            "pk",
+            "title",
+            "summary",
+            "body",
+            "published_on",
+            "organ_id",
+            "node_id",
+            "unit_id",
+            "unit__name",
+            "kind",
+        )
     )
-    for item in items.iterator(2000):
-        yield doc_id_of(item), item.search_document()
+    for pk, title, summary, body, on, organ, node, unit, unit_name, kind in rows.iterator(2000):
+        yield (
+            f"{label}:{pk}",
+            {
+                "title": title,
+                "body": summary + "\n" + body,
+                "url": f"/xxgk/items/{pk}/",
+                "published_on": on,
+                "organ": organ,
+                "node": node,
+                "unit": unit,
+                "publisher": unit_name or "",
+                "kind": kind,
+            },
+        )
 
 
 def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 5000) -> int:
@@ -102,30 +131,33 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
         nonlocal done, waiting
         if waiting is None:
             return
-        docs, job = waiting
-        words = job.get() if pool else job
+        batch_ids, job = waiting
+        prepared = job.get() if pool else job
+        docs = [
+            SearchDocument(doc_id=doc_id, **fields)
+            for doc_id, (fields, _t, _b) in zip(batch_ids, prepared, strict=True)
+        ]
         with transaction.atomic():
-            backend.insert(docs, words)
+            backend.insert(docs, [(t, b) for _fields, t, b in prepared])
         done += len(docs)
         waiting = None
         if progress:
             progress(done, total)
 
-    def flush(pending: list[SearchDocument]) -> None:
+    def flush(pending: list[tuple[str, dict[str, Any]]]) -> None:
         nonlocal waiting
-        texts = [(d.title, d.body) for d in pending]
         job = (
-            pool.map_async(_segment_pair, texts, chunksize=100)
+            pool.map_async(_prepare, pending, chunksize=100)
             if pool
-            else [_segment_pair(t) for t in texts]
+            else [_prepare(doc) for doc in pending]
         )
-        finish()  # store the batch before this one while this one is cut
-        waiting = (pending, job)
+        finish()  # store the batch before this one while this one is prepared
+        waiting = ([doc_id for doc_id, _doc in pending], job)
 
     try:
-        pending: list[SearchDocument] = []
+        pending: list[tuple[str, dict[str, Any]]] = []
         for doc_id, doc in _published_documents():
-            pending.append(SearchDocument(doc_id=doc_id, **_fields(doc)))
+            pending.append((doc_id, doc))
             if len(pending) >= batch:
                 flush(pending)
                 pending = []

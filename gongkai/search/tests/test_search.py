@@ -113,6 +113,17 @@ def test_reindex_rebuilds_the_same_results(
     assert [h.url for h in search("权责清单").hits] == before
 
 
+def test_reindex_reads_the_document_the_item_gives(
+    world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The reindex reads rows, not models: what it indexes must be the item's own document."""
+    from gongkai.search.services import _published_documents, doc_id_of
+
+    item = _publish(world, nodes, django_capture_on_commit_callbacks, "行政处罚决定书", "正文")
+    read = dict(_published_documents())
+    assert read[doc_id_of(item)] == item.search_document()
+
+
 def test_a_revision_replaces_the_indexed_words(
     world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
