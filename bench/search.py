@@ -149,6 +149,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the items already in the database (rerun)"
+    )
     args = parser.parse_args()
     setup_django()
     from django.db import connection, transaction
@@ -170,7 +173,8 @@ def main() -> None:
     started = time.perf_counter()
     now = timezone.now()
     text_bytes = 0
-    for first in range(0, args.items, 5000):
+    reuse = args.reuse and DisclosureItem.objects.count() >= args.items
+    for first in range(0, 0 if reuse else args.items, 5000):
         batch = []
         for i in range(first, min(first + 5000, args.items)):
             published = dt.date(2015, 1, 1) + dt.timedelta(days=i * 4000 // args.items)
@@ -202,6 +206,14 @@ def main() -> None:
         if first % 100_000 == 0:
             print(f"{first + len(batch):,} items", file=sys.stderr, flush=True)
     fill_seconds = time.perf_counter() - started
+    if reuse:  # the text of the items already there
+        if connection.vendor == "postgresql":
+            size = "SUM(octet_length(body)) + SUM(octet_length(title))"
+        else:
+            size = "SUM(length(CAST(body AS BLOB))) + SUM(length(CAST(title AS BLOB)))"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {size} FROM disclosure_disclosureitem")
+            text_bytes = int(cursor.fetchone()[0] or 0)
 
     started = time.perf_counter()
     count = reindex(jobs=args.jobs)

@@ -86,7 +86,7 @@ TEMPLATES = [
     # the pages several times faster than Django's engine (docs/adr/0004-public-templates.md).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
+        "DIRS": [BASE_DIR / "templates" / "public"],  # the public 404 page
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "gongkai.portal.jinja2.environment",

@@ -84,7 +84,11 @@ class DisclosureItem(models.Model):
         verbose_name=_("发布机构"),
     )
     node = models.ForeignKey(
-        CatalogueNode, on_delete=models.PROTECT, related_name="items", verbose_name=_("目录栏目")
+        CatalogueNode,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("目录栏目"),
+        db_index=False,  # disclosure_node_listed leads with it (one index, no wrong choice)
     )
     kind = models.CharField(
         _("类型"), max_length=20, choices=ItemKind.choices, default=ItemKind.GENERAL
@@ -133,7 +137,8 @@ class DisclosureItem(models.Model):
     )
     version = models.PositiveIntegerField(_("版本"), default=0)
     index_no = models.CharField(_("索引号"), max_length=60, blank=True, db_index=True)
-    published_on = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
+    # Indexed by disclosure_site_listed, which leads with it.
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     review_decision = models.CharField(
         _("保密审查意见"), max_length=10, choices=ReviewDecision.choices, blank=True

@@ -142,7 +142,7 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
     for other in (
         DisclosureItem.objects.filter(interprets_id__in=list(items), status=ItemStatus.PUBLISHED)
         .order_by()
-        .only("pk", "title", "interprets_id", "published_on")
+        .only("pk", "title", "interprets_id", "published_on", "updated_at")
     ):
         interpretations.setdefault(other.interprets_id or 0, []).append(other)
     pages = []
@@ -164,9 +164,9 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
                 if current
                 else [],
                 "organ": item.organ,
-                "interpretations": sorted(
+                "interpretations": sorted(  # the model's order: newest first
                     interpretations.get(pk, []),
-                    key=lambda i: (i.published_on or dt.date.min, i.pk),
+                    key=lambda i: (i.published_on or dt.date.min, i.updated_at),
                     reverse=True,
                 ),
             }

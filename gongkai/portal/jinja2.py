@@ -15,10 +15,9 @@ from typing import Any
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
-from markupsafe import Markup
-
+from django.utils import timezone, translation
 from jinja2 import ChainableUndefined, Environment
+from markupsafe import Markup
 
 _translated: dict[tuple[str | None, str], str] = {}
 
@@ -42,9 +41,12 @@ def ngettext(singular: str, plural: str, num: int, **values: Any) -> Markup:
 
 
 def date(value: Any, fmt: str | None = None) -> str:
-    """Django's ``date`` filter; a plain date as ``Y-m-d`` (most of a list page) directly."""
+    """Django's ``date`` filter, in local time as in Django's templates (a moment is shown as
+    the day it was here); a plain date as ``Y-m-d`` (most of a list page) directly."""
     if fmt == "Y-m-d" and type(value) is dt.date:
         return value.isoformat()
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return str(defaultfilters.date(value, fmt))
 
 

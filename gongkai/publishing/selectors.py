@@ -115,17 +115,18 @@ def _table() -> str:
     return str(connection.ops.quote_name(DisclosureItem._meta.db_table))
 
 
-def _count(node: CatalogueNode, after: DisclosureItem | None = None) -> int:
-    """How many listed items the node's family holds (``after``: only those listed after it).
-    Plain SQL, one index range per node (the ORM's ``count()`` costs more than the count)."""
+def _count(node: CatalogueNode, before: DisclosureItem | None = None) -> int:
+    """How many listed items the node's family holds (``before``: only those listed before
+    it). Plain SQL, one index range per node (the ORM's ``count()`` costs more than the
+    count)."""
     sql = (
         f"SELECT COUNT(*) FROM {_table()} "
         "WHERE node_id = %s AND published_on IS NOT NULL AND version > 0"
     )
     extra: list[Any] = []
-    if after is not None:
-        sql += " AND (published_on > %s OR (published_on = %s AND id > %s))"
-        extra = [after.published_on, after.published_on, after.pk]
+    if before is not None:
+        sql += " AND (published_on < %s OR (published_on = %s AND id < %s))"
+        extra = [before.published_on, before.published_on, before.pk]
     total = 0
     with connection.cursor() as cursor:
         for pk in node_family(node):
@@ -166,25 +167,18 @@ def _rows(ids: list[int]) -> list[DisclosureItem]:
 
 
 def numbered_page(node: CatalogueNode, number: int) -> list[DisclosureItem]:
-    """Page ``number`` (1 = oldest) of the node's list, oldest first."""
+    """Page ``number`` (1 = oldest) of the node's list, oldest first. Counted from the oldest
+    item, which a new publication never moves (a count taken from the newest end could be
+    shifted by a publication committed in between, and an older page would stay wrong)."""
     size = page_size()
     start = (number - 1) * size
     if _cache is not None and _full:
         return _rows(ordered_ids(node)[start : start + size])
-    total = listed_count(node)
-    if start < total // 2:
-        ids = list(
-            node_items(node)
-            .order_by("published_on", "pk")
-            .values_list("pk", flat=True)[start : start + size]
-        )
-    else:  # a newer page is nearer the end of the index: count from there
-        skip = max(total - start - size, 0)
-        ids = list(
-            node_items(node)
-            .order_by("-published_on", "-pk")
-            .values_list("pk", flat=True)[skip : total - start]
-        )[::-1]
+    ids = list(
+        node_items(node)
+        .order_by("published_on", "pk")
+        .values_list("pk", flat=True)[start : start + size]
+    )
     return _rows(ids)
 
 
@@ -229,9 +223,7 @@ def newest_in(node: CatalogueNode, n: int, *, published_only: bool = False) -> l
 def rank_in(item: DisclosureItem, node: CatalogueNode) -> int:
     """How many of ``node``'s listed items come before ``item`` (oldest first)."""
     assert item.published_on is not None  # noqa: S101
-    # Counted from the newest end: a new publication has few or none after it.
-    listed_itself = 1 if item.version > 0 else 0
-    return max(listed_count(node) - _count(node, after=item) - listed_itself, 0)
+    return _count(node, before=item)
 
 
 def page_of(item: DisclosureItem, node: CatalogueNode) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import multiprocessing
 import os
@@ -22,7 +23,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from gongkai.core.errors import Conflict
 from gongkai.publishing import pages, selectors
 from gongkai.publishing.models import PublishedFile
 from gongkai.publishing.render import render_many
@@ -174,7 +177,7 @@ def publish_item(item_id: int) -> Published:
 # --- full build ------------------------------------------------------------------------------
 
 
-def _render_chunk(args: tuple[str, list[str]]) -> tuple[list[Written], list[str]]:
+def _render_chunk(args: tuple[str, list[str]]) -> tuple[list[Written], list[str], int]:
     """Render a chunk of a full build into the new release (which nobody reads yet: its files
     are written straight, and flushed to disk once, before the switch)."""
     root, urls = args
@@ -186,7 +189,7 @@ def _render_chunk(args: tuple[str, list[str]]) -> tuple[list[Written], list[str]
                 failed.append(url)
             else:
                 written += write_file(Path(root), file_for_url(url), body, durable=False)
-    return written, failed
+    return written, failed, len(urls)
 
 
 def _chunks(urls: list[str], size: int) -> Iterator[list[str]]:
@@ -212,8 +215,29 @@ class Built:
     failed: list[str]
 
 
+@contextlib.contextmanager
+def _build_lock() -> Iterator[None]:
+    """One full build at a time: a second one would take the first one's directory for an old
+    release to recycle."""
+    releases_dir().mkdir(parents=True, exist_ok=True)
+    with open(releases_dir() / ".build.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Conflict(_("另一次全站重建正在进行，请等它结束后再试。")) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build_site(*, jobs: int = 1, progress: Progress | None = None) -> Built:
     """Render every page into a new release, then switch the site to it at once."""
+    with _build_lock():
+        return _build(jobs, progress)
+
+
+def _build(jobs: int, progress: Progress | None) -> Built:
     started = timezone.now()
     release = _new_release(releases_dir() / f"{started:%Y%m%d-%H%M%S-%f}")
     urls = list(pages.site_urls())
@@ -226,20 +250,18 @@ def build_site(*, jobs: int = 1, progress: Progress | None = None) -> Built:
     if jobs > 1 and _can_fork():
         connections.close_all()  # each process opens its own
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for chunk_written, chunk_failed in pool.imap_unordered(_render_chunk, work):
+            for chunk_written, chunk_failed, count in pool.imap_unordered(_render_chunk, work):
                 written += chunk_written
                 failed += chunk_failed
-                done += len(chunk_failed) + sum(
-                    1 for w in chunk_written if w.path.endswith(".html")
-                )
+                done += count
                 if progress:
-                    progress(min(done, total), total)
+                    progress(done, total)
     else:
         for item in work:
-            chunk_written, chunk_failed = _render_chunk(item)
+            chunk_written, chunk_failed, count = _render_chunk(item)
             written += chunk_written
             failed += chunk_failed
-            done += len(item[1])
+            done += count
             if progress:
                 progress(done, total)
     _remove_stale(release, {w.path for w in written})
@@ -266,6 +288,7 @@ def _new_release(path: Path) -> Path:
     (to roll back to); an older one is recycled — renamed and overwritten, its leftover files
     removed at the end — which costs far less than deleting a whole tree and writing another."""
     live = live_dir().resolve()
+    releases_dir().mkdir(parents=True, exist_ok=True)  # an older install: a plain directory
     olds = sorted(
         (p for p in releases_dir().iterdir() if p.is_dir() and p.resolve() != live),
         key=lambda p: p.stat().st_mtime,

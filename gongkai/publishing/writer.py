@@ -42,6 +42,7 @@ def write_atomic(target: Path, data: bytes, *, durable: bool = True) -> None:
         except FileNotFoundError:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        os.chmod(target, 0o644)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")

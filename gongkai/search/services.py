@@ -10,6 +10,7 @@ from html import unescape
 from typing import Any
 
 from django.db import connections, transaction
+from django.db.models import Q
 
 from gongkai.search.backends import get_backend
 from gongkai.search.models import SearchDocument
@@ -72,50 +73,61 @@ def _prepare(doc: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any], str, str]
     return fields, index_words(fields["title"]), index_words(fields["body"])
 
 
-def _published_documents() -> Iterator[tuple[str, dict[str, Any]]]:
+def _published_documents(chunk: int = 2000) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every published document of every content module, oldest publication first, read as
-    plain rows (the same document ``search_document()`` gives, without building models)."""
+    plain rows (the same document ``search_document()`` gives, without building models). Read
+    a chunk at a time by key, never through one long open cursor: on SQLite a read kept open
+    while the index is written stops the write-ahead log from being checkpointed, and it grows
+    by gigabytes and slows every read."""
     from gongkai.disclosure.models import DisclosureItem
 
     label = DisclosureItem._meta.label_lower
-    rows = (
-        DisclosureItem.objects.filter(status="published")
-        .order_by("published_on", "pk")
-        .values_list(
-            "pk",
-            "title",
-            "summary",
-            "body",
-            "published_on",
-            "organ_id",
-            "node_id",
-            "unit_id",
-            "unit__name",
-            "kind",
-        )
+    published = DisclosureItem.objects.filter(status="published", published_on__isnull=False)
+    columns = (
+        "pk",
+        "title",
+        "summary",
+        "body",
+        "published_on",
+        "organ_id",
+        "node_id",
+        "unit_id",
+        "unit__name",
+        "kind",
     )
-    for pk, title, summary, body, on, organ, node, unit, unit_name, kind in rows.iterator(2000):
-        yield (
-            f"{label}:{pk}",
-            {
-                "title": title,
-                "body": summary + "\n" + body,
-                "url": f"/xxgk/items/{pk}/",
-                "published_on": on,
-                "organ": organ,
-                "node": node,
-                "unit": unit,
-                "publisher": unit_name or "",
-                "kind": kind,
-            },
-        )
+    last: tuple[Any, int] | None = None
+    while True:
+        rows = published
+        if last is not None:
+            rows = rows.filter(
+                Q(published_on__gt=last[0]) | Q(published_on=last[0], pk__gt=last[1])
+            )
+        batch = list(rows.order_by("published_on", "pk").values_list(*columns)[:chunk])
+        for pk, title, summary, body, on, organ, node, unit, unit_name, kind in batch:
+            yield (
+                f"{label}:{pk}",
+                {
+                    "title": title,
+                    "body": summary + "\n" + body,
+                    "url": f"/xxgk/items/{pk}/",
+                    "published_on": on,
+                    "organ": organ,
+                    "node": node,
+                    "unit": unit,
+                    "publisher": unit_name or "",
+                    "kind": kind,
+                },
+            )
+        if len(batch) < chunk:
+            return
+        last = (batch[-1][4], batch[-1][0])
 
 
 def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 5000) -> int:
     """Rebuild the whole index from the published content; returns the number of documents."""
     from gongkai.disclosure.models import DisclosureItem
 
-    total = DisclosureItem.objects.filter(status="published").count()
+    total = DisclosureItem.objects.filter(status="published", published_on__isnull=False).count()
     backend = get_backend()
     with transaction.atomic():
         backend.clear()

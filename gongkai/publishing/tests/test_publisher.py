@@ -294,8 +294,36 @@ def test_a_recycled_release_keeps_no_page_that_went_away(
     assert (live_dir() / gone).exists()
     settings.GONGKAI_SITE_PAGE_SIZE = 10  # one numbered page now
     built = build_site(jobs=1)  # written into the oldest release, recycled
-    assert len(list(built.release.parent.iterdir())) == 2
+    assert len([p for p in built.release.parent.iterdir() if p.is_dir()]) == 2
     assert not (live_dir() / gone).exists()
     assert not (live_dir() / f"{gone}.gz").exists()
     assert (live_dir() / f"xxgk/{world.organ.pk}/s01/p1.html").exists()
+    assert check_site().ok
+
+
+def test_one_full_build_at_a_time(site: Path, world: Any, nodes: Any) -> None:
+    import fcntl
+
+    from gongkai.core.errors import Conflict
+    from gongkai.publishing.services import releases_dir
+
+    releases_dir().mkdir(parents=True, exist_ok=True)
+    with open(releases_dir() / ".build.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another build is running
+        with pytest.raises(Conflict, match="另一次全站重建正在进行"):
+            build_site(jobs=1)
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert build_site(jobs=1).pages > 0
+
+
+def test_a_site_root_from_an_older_install_is_kept_as_a_release(
+    site: Path, world: Any, nodes: Any
+) -> None:
+    site.mkdir(parents=True)  # a plain directory, not a link to a release
+    (site / "old.html").write_text("旧页面", encoding="utf-8")
+    _published(world, nodes, "规范性文件")
+    build_site(jobs=1)
+    assert site.is_symlink()
+    assert (site / "index.html").exists()
+    assert not (site / "old.html").exists()
     assert check_site().ok

@@ -119,9 +119,11 @@ def test_reindex_reads_the_document_the_item_gives(
     """The reindex reads rows, not models: what it indexes must be the item's own document."""
     from gongkai.search.services import _published_documents, doc_id_of
 
-    item = _publish(world, nodes, django_capture_on_commit_callbacks, "行政处罚决定书", "正文")
-    read = dict(_published_documents())
-    assert read[doc_id_of(item)] == item.search_document()
+    capture = django_capture_on_commit_callbacks
+    items = [_publish(world, nodes, capture, f"行政处罚决定书{n}", "正文") for n in range(5)]
+    read = list(_published_documents(chunk=2))  # same publication day: the key breaks ties
+    assert [doc_id for doc_id, _doc in read] == [doc_id_of(i) for i in items]
+    assert dict(read)[doc_id_of(items[0])] == items[0].search_document()
 
 
 def test_a_revision_replaces_the_indexed_words(
