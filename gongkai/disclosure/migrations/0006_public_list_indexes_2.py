@@ -5,6 +5,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _drop_index(name: str, column: str) -> migrations.RunSQL:
+    """Drop a single-column index by name (on SQLite an AlterField that only drops an index
+    rebuilds the whole table: minutes for a million items)."""
+    return migrations.RunSQL(
+        f'DROP INDEX IF EXISTS "{name}"',
+        reverse_sql=f'CREATE INDEX "{name}" ON "disclosure_disclosureitem" ("{column}")',
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
@@ -21,31 +30,45 @@ class Migration(migrations.Migration):
             model_name="disclosureitem",
             name="disclosure_site_published",
         ),
-        migrations.AlterField(
-            model_name="disclosureitem",
-            name="interprets",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="interpretations",
-                to="disclosure.disclosureitem",
-                verbose_name="所解读的政策",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="disclosureitem",
+                    name="interprets",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="interpretations",
+                        to="disclosure.disclosureitem",
+                        verbose_name="所解读的政策",
+                    ),
+                ),
+            ],
+            database_operations=[
+                _drop_index("disclosure_disclosureitem_interprets_id_7ba15d2c", "interprets_id")
+            ],
         ),
-        migrations.AlterField(
-            model_name="disclosureitem",
-            name="replaced_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="replaces",
-                to="disclosure.disclosureitem",
-                verbose_name="替代文件",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="disclosureitem",
+                    name="replaced_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="replaces",
+                        to="disclosure.disclosureitem",
+                        verbose_name="替代文件",
+                    ),
+                ),
+            ],
+            database_operations=[
+                _drop_index("disclosure_disclosureitem_replaced_by_id_1462a7dc", "replaced_by_id")
+            ],
         ),
         migrations.AddIndex(
             model_name="disclosureitem",

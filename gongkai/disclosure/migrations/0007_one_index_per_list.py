@@ -4,26 +4,49 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def _drop_index(name: str, column: str) -> migrations.RunSQL:
+    """Drop a single-column index by name (on SQLite an AlterField that only drops an index
+    rebuilds the whole table: minutes for a million items)."""
+    return migrations.RunSQL(
+        f'DROP INDEX IF EXISTS "{name}"',
+        reverse_sql=f'CREATE INDEX "{name}" ON "disclosure_disclosureitem" ("{column}")',
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("disclosure", "0006_public_list_indexes_2"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="disclosureitem",
-            name="node",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="items",
-                to="disclosure.cataloguenode",
-                verbose_name="目录栏目",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="disclosureitem",
+                    name="node",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="disclosure.cataloguenode",
+                        verbose_name="目录栏目",
+                    ),
+                ),
+            ],
+            database_operations=[
+                _drop_index("disclosure_disclosureitem_node_id_0cbb76c3", "node_id")
+            ],
         ),
-        migrations.AlterField(
-            model_name="disclosureitem",
-            name="published_on",
-            field=models.DateField(blank=True, null=True, verbose_name="发布日期"),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="disclosureitem",
+                    name="published_on",
+                    field=models.DateField(blank=True, null=True, verbose_name="发布日期"),
+                ),
+            ],
+            database_operations=[
+                _drop_index("disclosure_disclosureitem_published_on_64c366d6", "published_on")
+            ],
         ),
     ]
