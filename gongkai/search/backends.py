@@ -3,8 +3,9 @@
 Ranking (ADR 0003): instead of scoring every hit — which is what makes frequent words slow on
 both engines — a query takes a bounded candidate set: the newest title matches (from an index of
 titles alone) and the newest matches anywhere, walked newest first so the walk stops early for
-frequent words. The candidates are ranked title matches first, then by the engine's relevance
-(FTS5 ``bm25``, title weighted 10:1; PostgreSQL ``ts_rank_cd`` over weights A/B), then newest.
+frequent words. The candidates are ranked title matches first, then by relevance (SQLite: BM25
+over the candidates' stored text, title weighted 10:1; PostgreSQL ``ts_rank_cd`` over weights
+A/B), then newest.
 Totals are exact while the candidates run out; beyond that SQLite counts up to ``COUNT_CAP`` and
 PostgreSQL reports the planner's estimate, both shown as "about" / "more than".
 """
@@ -12,6 +13,7 @@ PostgreSQL reports the planner's estimate, both shown as "about" / "more than".
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -155,16 +157,18 @@ class SqliteBackend:
         return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
 
     def _hits(
-        self, table: str, match: str, filters: Filters, limit: int
+        self, table: str, match: str, filters: Filters, limit: int, words: list[str]
     ) -> list[tuple[int, float]]:
         where, params = _filter_sql(filters, "d")
         if not where:
-            weights = "10.0, 1.0" if table == self.table else "1.0"
-            return _rows(
-                f"SELECT rowid, bm25({table}, {weights}) FROM {table} "
-                f"WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
-                [match, limit],
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT rowid FROM {table} WHERE {table} MATCH %s "
+                    "ORDER BY rowid DESC LIMIT %s",
+                    [match, limit],
+                )
+                ids = [int(r[0]) for r in cursor.fetchall()]
+            return self._score(ids, words, titles_only=table == self.titles)
         # Filtered: the newest FILTER_WINDOW hits joined to the documents for the filters,
         # ranked by title match and date (no bm25: the walk stays bounded).
         return _rows(
@@ -173,6 +177,51 @@ class SqliteBackend:
             f"WHERE 1 = 1{where} ORDER BY h.rowid DESC LIMIT %s",
             [match, FILTER_WINDOW, *params, limit],
         )
+
+    def _document_frequency(self, word: str) -> int:
+        """How many documents hold ``word`` (counted up to ``COUNT_CAP``: beyond that a word
+        weighs next to nothing anyway)."""
+        return self._count(self._match([word]), Filters())[0]
+
+    def _score(
+        self, ids: list[int], words: list[str], *, titles_only: bool
+    ) -> list[tuple[int, float]]:
+        """BM25 over the candidates (k1 1.2, b 0.75; a title occurrence counts ten times, as
+        FTS5's ``bm25(…, 10, 1)``), negated so that lower sorts first. FTS5's own ``bm25``
+        first reads the whole doclist of every query word to count the documents holding it —
+        tens of milliseconds for a word in most of a million documents — so the candidates are
+        scored here from their stored text, with document frequencies counted (capped) only
+        when the query has more than one word and they change the order."""
+        if not ids:
+            return []
+        columns = "id, title, ''" if titles_only else "id, title, body"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns} FROM {DOCUMENTS} WHERE id IN ({', '.join(['%s'] * len(ids))})",
+                ids,
+            )
+            texts = {int(r[0]): (r[1], r[2]) for r in cursor.fetchall()}
+        if len(words) > 1:
+            size = max(ids)  # ids grow with the index: a close bound on its size
+            weights = {}
+            for word in words:
+                df = self._document_frequency(word)
+                weights[word] = math.log((size - df + 0.5) / (df + 0.5) + 1)
+        else:
+            weights = dict.fromkeys(words, 1.0)
+        lengths = {pk: len(t) + len(b) for pk, (t, b) in texts.items()}
+        average = (sum(lengths.values()) / len(lengths)) if lengths else 1.0
+        k1, b = 1.2, 0.75
+        scored = []
+        for pk in ids:
+            title, body = texts.get(pk, ("", ""))
+            norm = k1 * (1 - b + b * lengths.get(pk, 0) / (average or 1.0))
+            score = 0.0
+            for word, weight in weights.items():
+                tf = 10 * title.count(word) + body.count(word)
+                score += weight * tf * (k1 + 1) / (tf + norm) if tf else 0.0
+            scored.append((pk, -score))
+        return scored
 
     def _count(self, match: str, filters: Filters) -> tuple[int, bool]:
         where, params = _filter_sql(filters, "d")
@@ -195,8 +244,8 @@ class SqliteBackend:
 
     def rank(self, words: list[str], filters: Filters) -> Ranked:
         match = self._match(words)
-        title = self._hits(self.titles, match, filters, TITLE_CANDIDATES)
-        hits = self._hits(self.table, match, filters, CANDIDATES)
+        title = self._hits(self.titles, match, filters, TITLE_CANDIDATES, words)
+        hits = self._hits(self.table, match, filters, CANDIDATES, words)
         if len(hits) < CANDIDATES and not _filter_sql(filters, "d")[0]:
             return Ranked(_merge(title, hits), len(hits), False)
         total, capped = self._count(match, filters)

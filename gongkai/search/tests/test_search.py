@@ -68,6 +68,21 @@ def test_title_matches_come_first_with_highlighted_snippets(
     assert search("三公经费", filters=Filters(year=2025)).total == 0
 
 
+def test_among_body_matches_the_more_relevant_comes_first(
+    world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    body = "本局依法推进各项工作，接受社会监督。"
+    dense = _publish(world, nodes, capture, "工作通报", "行政处罚决定公开。" * 3 + body)
+    _publish(world, nodes, capture, "工作简报", "年内公开了一批行政处罚决定。" + body)
+    assert search("行政处罚").hits[0].url == dense.public_url()  # older, but denser
+    # Two words: a document with both beats newer ones with only the frequent one.
+    both = _publish(world, nodes, capture, "通知", "鉴定意见书与工作安排。")
+    for n in range(3):
+        _publish(world, nodes, capture, f"工作安排{n}", "工作安排。")
+    assert search("鉴定意见书 工作").hits[0].url == both.public_url()
+
+
 def test_drafts_are_never_indexed_and_withdrawal_removes_at_once(
     world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
