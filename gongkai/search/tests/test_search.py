@@ -83,6 +83,24 @@ def test_among_body_matches_the_more_relevant_comes_first(
     assert search("鉴定意见书 工作").hits[0].url == both.public_url()
 
 
+def test_postgres_gathers_or_walks_to_the_same_hits(
+    world: Any, nodes: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    from django.db import connection
+
+    from gongkai.search.backends import PostgresBackend
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    capture = django_capture_on_commit_callbacks
+    for n in range(4):
+        _publish(world, nodes, capture, f"权责清单第{n}批", "年内完成权责清单调整。")
+    gathered = [h.url for h in search("权责清单").hits]  # few matches: all from the index
+    monkeypatch.setattr(PostgresBackend, "probe", 1)  # "many": walk the newest first
+    assert [h.url for h in search("权责清单").hits] == gathered
+    assert len(gathered) == 4
+
+
 def test_drafts_are_never_indexed_and_withdrawal_removes_at_once(
     world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
