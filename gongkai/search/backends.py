@@ -12,9 +12,10 @@ PostgreSQL reports the planner's estimate, both shown as "about" / "more than".
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -51,6 +52,10 @@ class Backend(Protocol):
     def remove(self, ids: Sequence[int]) -> None: ...
 
     def clear(self) -> None: ...
+
+    def bulk(self) -> contextlib.AbstractContextManager[None]:
+        """Around a full reindex: whatever makes loading many documents at once cheaper."""
+        ...
 
     def rank(self, words: list[str], filters: Filters) -> Ranked: ...
 
@@ -97,6 +102,10 @@ class SqliteBackend:
 
     table = "search_fts"
     titles = "search_title_fts"
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        yield  # FTS5 appends each batch as a segment and merges them as it goes
 
     def insert(self, docs: list[Any], words: list[tuple[str, str]]) -> None:
         from gongkai.search.models import SearchDocument
@@ -261,6 +270,28 @@ class PostgresBackend:
     candidates = 300
     title_candidates = 100
     probe = 3000
+    # The GIN indexes (as migration 0002 creates them): dropped for a full reindex and built
+    # again at the end, which is several times faster than growing them row by row.
+    gin = {
+        name: f"CREATE INDEX IF NOT EXISTS {name} ON {DOCUMENTS} USING gin ({column})"
+        for name, column in (("search_tsv_gin", "tsv"), ("search_title_tsv_gin", "title_tsv"))
+    }
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        with connection.cursor() as cursor:
+            for name in self.gin:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                try:
+                    for create in self.gin.values():
+                        cursor.execute(create)
+                finally:
+                    cursor.execute("RESET maintenance_work_mem")
 
     _vector = (
         "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B')"

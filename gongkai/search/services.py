@@ -165,20 +165,21 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
         finish()  # store the batch before this one while this one is prepared
         waiting = ([doc_id for doc_id, _doc in pending], job)
 
-    try:
-        pending: list[tuple[str, dict[str, Any]]] = []
-        for doc_id, doc in _published_documents():
-            pending.append((doc_id, doc))
-            if len(pending) >= batch:
+    with backend.bulk():  # e.g. PostgreSQL builds its GIN indexes once, at the end
+        try:
+            pending: list[tuple[str, dict[str, Any]]] = []
+            for doc_id, doc in _published_documents():
+                pending.append((doc_id, doc))
+                if len(pending) >= batch:
+                    flush(pending)
+                    pending = []
+            if pending:
                 flush(pending)
-                pending = []
-        if pending:
-            flush(pending)
-        finish()
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+            finish()
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
     with connections["default"].cursor() as cursor:  # planner statistics for the new index
         cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
     return done
