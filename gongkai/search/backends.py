@@ -269,7 +269,11 @@ class PostgresBackend:
 
     candidates = 300
     title_candidates = 100
-    probe = 3000
+    walk_above = 20_000  # estimated matches above which walking newest first is cheaper
+
+    def __init__(self) -> None:
+        self.gathered: dict[str, int] = {}  # column → exact number of matches, when gathered
+
     # The GIN indexes (as migration 0002 creates them): dropped for a full reindex and built
     # again at the end, which is several times faster than growing them row by row.
     gin = {
@@ -341,47 +345,56 @@ class PostgresBackend:
     def _hits(
         self, column: str, query: str, filters: Filters, limit: int
     ) -> list[tuple[int, float]]:
-        """The newest ``limit`` matches, ranked. The plan is chosen here, not left to the
-        planner's estimate of how common the words are (a wrong guess either walks most of
-        the table newest first for a word that is in fact rare, or gathers a million matches
-        to keep the newest few): a bounded probe counts the matches, up to ``PROBE``. Fewer:
-        all of them are gathered from the GIN index and sorted. More: the newest-first index
-        is walked, which finds ``limit`` matches quickly when they are that common."""
+        """The newest ``limit`` matches, ranked. Two plans, chosen here from the planner's
+        estimate of the matches (accurate for common words, which its statistics list; low for
+        the rest): a common word walks the newest-first index, which meets ``limit`` matches
+        within a few thousand rows; any other query gathers its matches from the GIN index and
+        sorts them by date. Only the ``limit`` kept are ranked (ranking reads each document's
+        vector; ranking every match was what made middling words take seconds)."""
         where, params = _filter_sql(filters, "d")
         match = f"d.{column} @@ to_tsquery('simple', %s)"
-        rank = f"-ts_rank_cd(d.{column}, to_tsquery('simple', %s))"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {DOCUMENTS} d WHERE {match}{where} "
-                "LIMIT %s) s",
-                [query, *params, self.probe + 1],
-            )
-            few = int(cursor.fetchone()[0]) <= self.probe
-        if few:
-            return _rows(
-                f"WITH m AS MATERIALIZED (SELECT d.id, d.published_on, {rank} AS score "
-                f"FROM {DOCUMENTS} d WHERE {match}{where}) "
-                "SELECT id, score FROM m ORDER BY published_on DESC, id DESC LIMIT %s",
-                [query, query, *params, limit],
-            )
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")  # walk the newest-first index
-            try:
+        self.gathered.pop(column, None)
+        if self._estimate(query, filters, column) > self.walk_above:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_bitmapscan = off")  # the newest-first index
+                try:
+                    cursor.execute(
+                        f"SELECT d.id FROM {DOCUMENTS} d WHERE {match}{where} "
+                        "ORDER BY d.published_on DESC, d.id DESC LIMIT %s",
+                        [query, *params, limit],
+                    )
+                    ids = [int(r[0]) for r in cursor.fetchall()]
+                finally:  # an enclosing transaction goes on with the usual plans
+                    cursor.execute("SET LOCAL enable_bitmapscan = DEFAULT")
+        else:
+            with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT d.id, {rank} FROM {DOCUMENTS} d WHERE {match}{where} "
-                    "ORDER BY d.published_on DESC, d.id DESC LIMIT %s",
-                    [query, query, *params, limit],
+                    f"WITH m AS MATERIALIZED (SELECT d.id, d.published_on FROM {DOCUMENTS} d "
+                    f"WHERE {match}{where}) "
+                    "SELECT id, count(*) OVER () FROM m "
+                    "ORDER BY published_on DESC, id DESC LIMIT %s",
+                    [query, *params, limit],
                 )
-                return [(int(r[0]), float(r[1])) for r in cursor.fetchall()]
-            finally:  # an enclosing transaction goes on with the usual plans
-                cursor.execute("SET LOCAL enable_bitmapscan = DEFAULT")
+                found = cursor.fetchall()
+                ids = [int(r[0]) for r in found]
+                self.gathered[column] = int(found[0][1]) if found else 0  # an exact total
+        if not ids:
+            return []
+        scores = dict(
+            _rows(
+                f"SELECT d.id, -ts_rank_cd(d.{column}, to_tsquery('simple', %s)) "
+                f"FROM {DOCUMENTS} d WHERE d.id = ANY(%s)",
+                [query, ids],
+            )
+        )
+        return [(pk, scores.get(pk, 0.0)) for pk in ids]
 
-    def _estimate(self, query: str, filters: Filters) -> int:
+    def _estimate(self, query: str, filters: Filters, column: str = "tsv") -> int:
         where, params = _filter_sql(filters, "d")
         with connection.cursor() as cursor:
             cursor.execute(
                 f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {DOCUMENTS} d "
-                f"WHERE d.tsv @@ to_tsquery('simple', %s){where}",
+                f"WHERE d.{column} @@ to_tsquery('simple', %s){where}",
                 [query, *params],
             )
             plan = cursor.fetchone()[0]
@@ -392,6 +405,8 @@ class PostgresBackend:
         query = self._query(words)
         title = self._hits("title_tsv", query, filters, self.title_candidates)
         hits = self._hits("tsv", query, filters, self.candidates)
+        if "tsv" in self.gathered:  # every match was gathered: the total is exact
+            return Ranked(_merge(title, hits), self.gathered["tsv"], False)
         if len(hits) < self.candidates:
             return Ranked(_merge(title, hits), len(hits), False)
         return Ranked(_merge(title, hits), max(self._estimate(query, filters), len(hits)), True)

@@ -96,7 +96,7 @@ def test_postgres_gathers_or_walks_to_the_same_hits(
     for n in range(4):
         _publish(world, nodes, capture, f"权责清单第{n}批", "年内完成权责清单调整。")
     gathered = [h.url for h in search("权责清单").hits]  # few matches: all from the index
-    monkeypatch.setattr(PostgresBackend, "probe", 1)  # "many": walk the newest first
+    monkeypatch.setattr(PostgresBackend, "walk_above", -1)  # as if common: walk newest first
     assert [h.url for h in search("权责清单").hits] == gathered
     assert len(gathered) == 4
 
