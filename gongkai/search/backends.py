@@ -354,7 +354,10 @@ class PostgresBackend:
         where, params = _filter_sql(filters, "d")
         match = f"d.{column} @@ to_tsquery('simple', %s)"
         self.gathered.pop(column, None)
-        if self._estimate(query, filters, column) > self.walk_above:
+        ids: list[int] | None = None
+        if self._estimate(query, filters, column) <= self.walk_above:
+            ids = self._gather(column, match, where, [query, *params], limit)
+        if ids is None:  # common (or more common than estimated): walk the newest first
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_bitmapscan = off")  # the newest-first index
                 try:
@@ -366,18 +369,6 @@ class PostgresBackend:
                     ids = [int(r[0]) for r in cursor.fetchall()]
                 finally:  # an enclosing transaction goes on with the usual plans
                     cursor.execute("SET LOCAL enable_bitmapscan = DEFAULT")
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"WITH m AS MATERIALIZED (SELECT d.id, d.published_on FROM {DOCUMENTS} d "
-                    f"WHERE {match}{where}) "
-                    "SELECT id, count(*) OVER () FROM m "
-                    "ORDER BY published_on DESC, id DESC LIMIT %s",
-                    [query, *params, limit],
-                )
-                found = cursor.fetchall()
-                ids = [int(r[0]) for r in found]
-                self.gathered[column] = int(found[0][1]) if found else 0  # an exact total
         if not ids:
             return []
         scores = dict(
@@ -388,6 +379,31 @@ class PostgresBackend:
             )
         )
         return [(pk, scores.get(pk, 0.0)) for pk in ids]
+
+    def _gather(
+        self, column: str, match: str, where: str, params: list[Any], limit: int
+    ) -> list[int] | None:
+        """All matches from the GIN index, newest ``limit`` kept; ``None`` when there are more
+        than ``walk_above`` (words that occur together, say, are estimated as if independent):
+        the gathering stops there and the caller walks instead."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '32MB'")  # an exact bitmap: no rechecks
+            try:
+                cursor.execute(
+                    f"WITH m AS MATERIALIZED (SELECT d.id, d.published_on FROM {DOCUMENTS} d "
+                    f"WHERE {match}{where} LIMIT %s) "
+                    "SELECT id, count(*) OVER () FROM m "
+                    "ORDER BY published_on DESC, id DESC LIMIT %s",
+                    [*params, self.walk_above + 1, limit],
+                )
+                found = cursor.fetchall()
+            finally:
+                cursor.execute("SET LOCAL work_mem = DEFAULT")
+        total = int(found[0][1]) if found else 0
+        if total > self.walk_above:
+            return None
+        self.gathered[column] = total  # every match was seen: an exact total
+        return [int(r[0]) for r in found]
 
     def _estimate(self, query: str, filters: Filters, column: str = "tsv") -> int:
         where, params = _filter_sql(filters, "d")
