@@ -167,18 +167,31 @@ def _rows(ids: list[int]) -> list[DisclosureItem]:
 
 
 def numbered_page(node: CatalogueNode, number: int) -> list[DisclosureItem]:
-    """Page ``number`` (1 = oldest) of the node's list, oldest first. Counted from the oldest
-    item, which a new publication never moves (a count taken from the newest end could be
-    shifted by a publication committed in between, and an older page would stay wrong)."""
+    """Page ``number`` (1 = oldest) of the node's list, oldest first.
+
+    The page is taken from the newest end (a new item's page is near it: no long offset), with
+    the count that places it read in the same statement — one snapshot, so a publication
+    committed meanwhile cannot shift the page by one."""
     size = page_size()
     start = (number - 1) * size
     if _cache is not None and _full:
         return _rows(ordered_ids(node)[start : start + size])
-    ids = list(
-        node_items(node)
-        .order_by("published_on", "pk")
-        .values_list("pk", flat=True)[start : start + size]
+    family = node_family(node)
+    listed_here = (
+        f"node_id IN ({', '.join(['%s'] * len(family))}) "
+        "AND published_on IS NOT NULL AND version > 0"
     )
+    larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    counted = f"(SELECT COUNT(*) AS c FROM {_table()} WHERE {listed_here}) k"
+    sql = (
+        f"SELECT id FROM {_table()} WHERE {listed_here} ORDER BY published_on DESC, id DESC "
+        f"LIMIT (SELECT {larger}(c - %s, 0) - {larger}(c - %s, 0) FROM {counted}) "
+        f"OFFSET (SELECT {larger}(c - %s, 0) FROM {counted})"
+    )
+    end = start + size
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*family, start, end, *family, end, *family])
+        ids = [int(r[0]) for r in cursor.fetchall()][::-1]
     return _rows(ids)
 
 
