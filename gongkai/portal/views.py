@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from gongkai.accounts.models import Organ
-from gongkai.disclosure.choices import ItemStatus
-from gongkai.publishing.selectors import listed, newest
+from gongkai.publishing.selectors import newest_published
 
 HOME_LATEST = 10
 
@@ -15,7 +14,7 @@ HOME_LATEST = 10
 def home_view(request: HttpRequest) -> HttpResponse:
     """The public home page: the organs hosted on this installation."""
     organs = Organ.objects.filter(is_active=True).order_by("supervisor_id", "name")
-    latest = newest(listed().filter(status=ItemStatus.PUBLISHED), HOME_LATEST)
+    latest = newest_published(HOME_LATEST)
     return render(
         request,
         "portal/home.html",

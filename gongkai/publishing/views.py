@@ -131,7 +131,7 @@ def _atom(request: HttpRequest, title: str, link: str, items: list) -> HttpRespo
 
 
 def site_feed_view(request: HttpRequest) -> HttpResponse:
-    items = selectors.newest(selectors.listed().filter(status="published"), FEED_SIZE)
+    items = selectors.newest_published(FEED_SIZE)
     return _atom(request, _("政府信息公开"), "/", items)
 
 
