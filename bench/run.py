@@ -73,57 +73,6 @@ def drop_postgres(url: str) -> None:
     )
 
 
-def run_audit(database_url: str | None, events: int, writes: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as var_dir:
-        env = {**os.environ, "GONGKAI_VAR_DIR": var_dir, "GONGKAI_TASK_BACKEND": "immediate"}
-        env.pop("DATABASE_URL", None)
-        if database_url:
-            env["DATABASE_URL"] = database_url
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.audit", "--events", str(events), "--writes", str(writes)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
-def run_module(module: str, *args: str) -> dict[str, Any]:
-    """Run ``bench.<module>`` in a scratch var dir (SQLite) and return its JSON line."""
-    with tempfile.TemporaryDirectory() as var_dir:
-        env = {**os.environ, "GONGKAI_VAR_DIR": var_dir}
-        env.pop("DATABASE_URL", None)
-        result = subprocess.run(
-            [sys.executable, "-m", f"bench.{module}", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
-def run_foi(database_url: str | None, count: int) -> dict[str, Any]:
-    """``bench.foi`` on SQLite (``database_url`` None) or on a scratch PostgreSQL database."""
-    with tempfile.TemporaryDirectory() as var_dir:
-        env = {**os.environ, "GONGKAI_VAR_DIR": var_dir, "GONGKAI_TASK_BACKEND": "immediate"}
-        env.pop("DATABASE_URL", None)
-        if database_url:
-            env["DATABASE_URL"] = database_url
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.foi", "--requests", str(count)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
 def run_with(module: str, database_url: str | None, *args: str) -> dict[str, Any]:
     """``bench.<module>`` on SQLite (``database_url`` None) or on a scratch PostgreSQL database."""
     with tempfile.TemporaryDirectory() as var_dir:
@@ -274,37 +223,37 @@ def main() -> None:
     events = int(os.environ.get("BENCH_EVENTS", GOAL_EVENTS))
     writes = int(os.environ.get("BENCH_WRITES", 5000))
     print("disclosure benchmark …", flush=True)
-    listing = run_module("disclosure", "--items", os.environ.get("BENCH_ITEMS", "100000"))
+    listing = run_with("disclosure", None, "--items", os.environ.get("BENCH_ITEMS", "100000"))
     print(listing, flush=True)
     print("work-plan benchmark …", flush=True)
-    plan = run_module("workplan")
+    plan = run_with("workplan", None)
     print(plan, flush=True)
     clock_count = int(os.environ.get("BENCH_CLOCKS", GOAL_CLOCKS))
     print(f"working-day benchmark: {clock_count} clocks …", flush=True)
-    clocks = run_module("clocks", "--clocks", str(clock_count))
+    clocks = run_with("clocks", None, "--clocks", str(clock_count))
     print(clocks, flush=True)
     foi_count = int(os.environ.get("BENCH_REQUESTS", GOAL_REQUESTS))
     foi_results = []
     print(f"information-request benchmark on SQLite: {foi_count:,} requests …", flush=True)
-    foi_results.append(run_foi(None, foi_count))
+    foi_results.append(run_with("foi", None, "--requests", str(foi_count)))
     print(foi_results[-1], flush=True)
     url = postgres_url()
     if url:
         try:
             print("information-request benchmark on PostgreSQL …", flush=True)
-            foi_results.append(run_foi(url, foi_count))
+            foi_results.append(run_with("foi", url, "--requests", str(foi_count)))
             print(foi_results[-1], flush=True)
         finally:
             drop_postgres(url)
     results = []
     print(f"audit benchmark on SQLite: {writes} writes, {events} events …", flush=True)
-    results.append(run_audit(None, events, writes))
+    results.append(run_with("audit", None, "--events", str(events), "--writes", str(writes)))
     print(results[-1], flush=True)
     url = postgres_url()
     if url:
         try:
             print("audit benchmark on PostgreSQL …", flush=True)
-            results.append(run_audit(url, events, writes))
+            results.append(run_with("audit", url, "--events", str(events), "--writes", str(writes)))
             print(results[-1], flush=True)
         finally:
             drop_postgres(url)
