@@ -30,3 +30,23 @@ def demo_organ() -> tuple[Any, Any]:
     context = DemoContext(stdout=io.StringIO())
     accounts_demo.load(context)
     return context.organ, context.users["coordinator"]
+
+
+def published_item(organ: Any, coordinator: Any, i: int, published: Any, **fields: Any) -> Any:
+    """An unsaved published item number ``i`` of the demo organ, published on ``published``
+    (``fields``: unit, node, title, body and the like)."""
+    from django.utils import timezone
+
+    from gongkai.disclosure.models import DisclosureItem
+
+    return DisclosureItem(
+        organ=organ,
+        created_by=coordinator,
+        formed_on=published,
+        status="published",
+        version=1,
+        index_no=f"{organ.index_code}/{published.year}-{i:07d}",
+        published_on=published,
+        published_at=timezone.now(),
+        **fields,
+    )

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import demo_organ, setup_django
+from bench.common import demo_organ, published_item, setup_django
 
 PARAGRAPH = (
     "根据《中华人民共和国政府信息公开条例》和上级机关关于政务公开工作的部署，"
@@ -115,20 +115,16 @@ def fill_items(
         for i in range(first, min(first + 5000, count)):
             published = dt.date(2015, 1, 1) + dt.timedelta(days=i * 4000 // count)
             batch.append(
-                DisclosureItem(
-                    organ=organ,
+                published_item(
+                    organ,
+                    coordinator,
+                    i,
+                    published,
                     unit=rng.choice(units),
                     node=rng.choice(nodes),
-                    created_by=coordinator,
                     title=f"关于政务公开工作的通知 第{i}号",
                     summary="政务公开工作",
                     body=body_for(i),
-                    formed_on=published,
-                    status="published",
-                    version=1,
-                    index_no=f"{organ.index_code}/{published.year}-{i:06d}",
-                    published_on=published,
-                    published_at=now,
                 )
             )
         with transaction.atomic():

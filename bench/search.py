@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 
-from bench.common import demo_organ, setup_django
+from bench.common import demo_organ, published_item, setup_django
 
 COMMON = [
     "公开",
@@ -158,7 +158,6 @@ def main() -> None:
     args = parser.parse_args()
     setup_django()
     from django.db import connection, transaction
-    from django.utils import timezone
 
     from gongkai.disclosure.catalogue import ensure_catalogue
     from gongkai.disclosure.models import DisclosureItem
@@ -174,7 +173,6 @@ def main() -> None:
     pool = sentence_pool(rng, words, 40_000)
     needle = "鉴定意见书"  # in one old title, and in many newer bodies
     started = time.perf_counter()
-    now = timezone.now()
     text_bytes = 0
     reuse = args.reuse and DisclosureItem.objects.count() >= args.items
     for first in range(0, 0 if reuse else args.items, 5000):
@@ -189,19 +187,15 @@ def main() -> None:
                 body += f"依照{needle}的要求办理。"
             text_bytes += len(body.encode()) + len(title.encode())
             batch.append(
-                DisclosureItem(
-                    organ=organ,
+                published_item(
+                    organ,
+                    coordinator,
+                    i,
+                    published,
                     unit=rng.choice(units),
                     node=rng.choice(nodes),
-                    created_by=coordinator,
                     title=title,
                     body=body,
-                    formed_on=published,
-                    status="published",
-                    version=1,
-                    index_no=f"{organ.index_code}/{published.year}-{i:07d}",
-                    published_on=published,
-                    published_at=now,
                 )
             )
         with transaction.atomic():
