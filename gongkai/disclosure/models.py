@@ -66,6 +66,7 @@ class ItemQuerySet(models.QuerySet["DisclosureItem"]):
 
 # An item the public site lists: published at least once (withdrawn ones stay listed, marked).
 LISTED = models.Q(version__gt=0, published_on__isnull=False)
+LISTED_SQL = "published_on IS NOT NULL AND version > 0"  # the same, for hand-written SQL
 
 
 class DisclosureItem(models.Model):

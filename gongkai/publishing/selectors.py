@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
-from gongkai.disclosure.models import LISTED, CatalogueNode, DisclosureItem
+from gongkai.disclosure.models import LISTED, LISTED_SQL, CatalogueNode, DisclosureItem
 
 SITEMAP_CHUNK = 1000
 T = TypeVar("T")
@@ -82,18 +82,17 @@ def children_of(node: CatalogueNode) -> list[CatalogueNode]:
 
 def node_family(node: CatalogueNode) -> list[int]:
     """The node and every node below it (a parent column lists its children's items)."""
-    key = ("family", node.pk)
-    if _cache is not None and key in _cache:
-        return list(_cache[key])
-    ids, frontier = [node.pk], [node.pk]
-    while frontier:
-        frontier = list(
-            CatalogueNode.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        )
-        ids.extend(frontier)
-    if _cache is not None:
-        _cache[key] = list(ids)
-    return ids
+
+    def walk() -> list[int]:
+        ids, frontier = [node.pk], [node.pk]
+        while frontier:
+            frontier = list(
+                CatalogueNode.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
+            ids.extend(frontier)
+        return ids
+
+    return _memo(("family", node.pk), walk)
 
 
 def node_ancestors(node: CatalogueNode) -> list[CatalogueNode]:
@@ -119,10 +118,7 @@ def _count(node: CatalogueNode, before: DisclosureItem | None = None) -> int:
     """How many listed items the node's family holds (``before``: only those listed before
     it). Plain SQL, one index range per node (the ORM's ``count()`` costs more than the
     count)."""
-    sql = (
-        f"SELECT COUNT(*) FROM {_table()} "
-        "WHERE node_id = %s AND published_on IS NOT NULL AND version > 0"
-    )
+    sql = f"SELECT COUNT(*) FROM {_table()} WHERE node_id = %s AND {LISTED_SQL}"
     extra: list[Any] = []
     if before is not None:
         sql += " AND (published_on < %s OR (published_on = %s AND id < %s))"
@@ -136,13 +132,7 @@ def _count(node: CatalogueNode, before: DisclosureItem | None = None) -> int:
 
 
 def listed_count(node: CatalogueNode) -> int:
-    key = ("count", node.pk)
-    if _cache is not None and key in _cache:
-        return int(_cache[key])
-    total = _count(node)
-    if _cache is not None:
-        _cache[key] = total
-    return total
+    return _memo(("count", node.pk), lambda: _count(node))
 
 
 def page_count(count: int) -> int:
@@ -151,14 +141,10 @@ def page_count(count: int) -> int:
 
 def ordered_ids(node: CatalogueNode) -> list[int]:
     """The ids of the node's listed items, oldest first (index-only: node, date, id)."""
-    key = ("ids", node.pk)
-    if _cache is not None and key in _cache:
-        cached: list[int] = _cache[key]  # shared, never modified
-        return cached
-    ids = list(node_items(node).order_by("published_on", "pk").values_list("pk", flat=True))
-    if _cache is not None:
-        _cache[key] = ids
-    return ids
+    return _memo(  # shared, never modified
+        ("ids", node.pk),
+        lambda: list(node_items(node).order_by("published_on", "pk").values_list("pk", flat=True)),
+    )
 
 
 def _rows(ids: list[int]) -> list[DisclosureItem]:
@@ -167,45 +153,38 @@ def _rows(ids: list[int]) -> list[DisclosureItem]:
 
 
 def numbered_page(node: CatalogueNode, number: int) -> list[DisclosureItem]:
-    """Page ``number`` (1 = oldest) of the node's list, oldest first.
-
-    The page is taken from the newest end (a new item's page is near it: no long offset), with
-    the count that places it read in the same statement — one snapshot, so a publication
-    committed meanwhile cannot shift the page by one."""
-    size = page_size()
-    start = (number - 1) * size
-    if _cache is not None and _full:
-        return _rows(ordered_ids(node)[start : start + size])
-    family = node_family(node)
-    listed_here = (
-        f"node_id IN ({', '.join(['%s'] * len(family))}) "
-        "AND published_on IS NOT NULL AND version > 0"
-    )
-    larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    counted = f"(SELECT COUNT(*) AS c FROM {_table()} WHERE {listed_here}) k"
-    sql = (
-        f"SELECT id FROM {_table()} WHERE {listed_here} ORDER BY published_on DESC, id DESC "
-        f"LIMIT (SELECT {larger}(c - %s, 0) - {larger}(c - %s, 0) FROM {counted}) "
-        f"OFFSET (SELECT {larger}(c - %s, 0) FROM {counted})"
-    )
-    end = start + size
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*family, start, end, *family, end, *family])
-        ids = [int(r[0]) for r in cursor.fetchall()][::-1]
-    return _rows(ids)
+    """Page ``number`` (1 = oldest) of the node's list, oldest first."""
+    return numbered_pages(node, [number])[number]
 
 
 def numbered_pages(
     node: CatalogueNode, numbers: list[int]
 ) -> dict[int | None, list[DisclosureItem]]:
-    """Several numbered pages of the node's list at once (one query for their rows when the
-    build has the node's ordered ids; otherwise a page at a time)."""
-    if not (_cache is not None and _full):
-        return {number: numbered_page(node, number) for number in numbers}
-    size, ids = page_size(), ordered_ids(node)
-    spans = {number: ids[(number - 1) * size : number * size] for number in numbers}
-    rows = _rows([pk for span in spans.values() for pk in span])
-    by_id = {row.pk: row for row in rows}
+    """Several numbered pages of the node's list: during a build from the node's ordered ids
+    (one query for all their rows); otherwise each from the newest end (a new item's page is
+    near it: no long offset), with the count that places it read in the same statement — one
+    snapshot, so a publication committed meanwhile cannot shift the page by one."""
+    size = page_size()
+    if _cache is not None and _full:
+        ids = ordered_ids(node)
+        spans = {number: ids[(number - 1) * size : number * size] for number in numbers}
+    else:
+        family = node_family(node)
+        listed_here = f"node_id IN ({', '.join(['%s'] * len(family))}) AND {LISTED_SQL}"
+        larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+        counted = f"(SELECT COUNT(*) AS c FROM {_table()} WHERE {listed_here}) k"
+        sql = (
+            f"SELECT id FROM {_table()} WHERE {listed_here} ORDER BY published_on DESC, id DESC "
+            f"LIMIT (SELECT {larger}(c - %s, 0) - {larger}(c - %s, 0) FROM {counted}) "
+            f"OFFSET (SELECT {larger}(c - %s, 0) FROM {counted})"
+        )
+        spans = {}
+        with connection.cursor() as cursor:
+            for number in numbers:
+                start, end = (number - 1) * size, number * size
+                cursor.execute(sql, [*family, start, end, *family, end, *family])
+                spans[number] = [int(r[0]) for r in cursor.fetchall()][::-1]
+    by_id = {row.pk: row for row in _rows([pk for span in spans.values() for pk in span])}
     return {number: [by_id[pk] for pk in span if pk in by_id] for number, span in spans.items()}
 
 
@@ -215,7 +194,7 @@ def newest_published(n: int) -> list[DisclosureItem]:
     prefer another index by (a status condition made it sort every published item whenever
     its statistics were stale); the rare withdrawn ones are skipped here."""
     sql = (
-        f"SELECT id, status FROM {_table()} WHERE published_on IS NOT NULL AND version > 0 "
+        f"SELECT id, status FROM {_table()} WHERE {LISTED_SQL} "
         "ORDER BY published_on DESC, id DESC LIMIT %s"
     )
     want = n
@@ -234,7 +213,7 @@ def newest_in(node: CatalogueNode, n: int, *, published_only: bool = False) -> l
     without the withdrawn ones): the newest ``n`` of each node from its index, merged."""
     sql = (
         f"SELECT published_on, id FROM {_table()} "
-        "WHERE node_id = %s AND published_on IS NOT NULL AND version > 0"
+        f"WHERE node_id = %s AND {LISTED_SQL}"
         f"{' AND status = %s' if published_only else ''} "
         "ORDER BY published_on DESC, id DESC LIMIT %s"
     )
