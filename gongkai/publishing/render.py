@@ -74,7 +74,7 @@ def render_node_pages(organ_id: int, code: str, numbers: list[int]) -> dict[int,
     from gongkai.publishing.views import NODE_TEMPLATE, node_pages
 
     template = get_template(NODE_TEMPLATE)
-    contexts = node_pages(organ_id, code, list(numbers))
+    contexts = node_pages(organ_id, code, [*numbers])
     return {n: template.render(c).encode() for n, c in contexts.items() if n is not None}
 
 
@@ -97,7 +97,7 @@ def render_many(urls: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
             except NotPublishable:
                 yield url, None
     for (organ_id, code), numbers in lists.items():
-        bodies = render_node_pages(organ_id, code, list(numbers))
+        bodies = render_node_pages(organ_id, code, [*numbers])
         for number, url in numbers.items():
             yield url, bodies.get(number)
     if items:

@@ -247,18 +247,13 @@ def _build(jobs: int, progress: Progress | None) -> Built:
         written += _copy_files(release, pages.public_files(with_files)[0])
     failed: list[str] = []
     work = [(str(release), chunk) for chunk in _chunks(urls, BUILD_CHUNK)]
-    if jobs > 1 and _can_fork():
-        connections.close_all()  # each process opens its own
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for chunk_written, chunk_failed, count in pool.imap_unordered(_render_chunk, work):
-                written += chunk_written
-                failed += chunk_failed
-                done += count
-                if progress:
-                    progress(done, total)
-    else:
-        for item in work:
-            chunk_written, chunk_failed, count = _render_chunk(item)
+    with contextlib.ExitStack() as stack:
+        chunks: Iterable[tuple[list[Written], list[str], int]] = map(_render_chunk, work)
+        if jobs > 1 and _can_fork():
+            connections.close_all()  # each process opens its own
+            pool = stack.enter_context(multiprocessing.get_context("fork").Pool(jobs))
+            chunks = pool.imap_unordered(_render_chunk, work)
+        for chunk_written, chunk_failed, count in chunks:
             written += chunk_written
             failed += chunk_failed
             done += count
