@@ -271,9 +271,6 @@ class PostgresBackend:
     title_candidates = 100
     walk_above = 20_000  # estimated matches above which walking newest first is cheaper
 
-    def __init__(self) -> None:
-        self.gathered: dict[str, int] = {}  # column → exact number of matches, when gathered
-
     # The GIN indexes (as migration 0002 creates them): dropped for a full reindex and built
     # again at the end, which is several times faster than growing them row by row.
     gin = {
@@ -344,33 +341,36 @@ class PostgresBackend:
 
     def _hits(
         self, column: str, query: str, filters: Filters, limit: int
-    ) -> list[tuple[int, float]]:
-        """The newest ``limit`` matches, ranked. Two plans, chosen here from the planner's
-        estimate of the matches (accurate for common words, which its statistics list; low for
-        the rest): a common word walks the newest-first index, which meets ``limit`` matches
-        within a few thousand rows; any other query gathers its matches from the GIN index and
-        sorts them by date. Only the ``limit`` kept are ranked (ranking reads each document's
-        vector; ranking every match was what made middling words take seconds)."""
+    ) -> tuple[list[tuple[int, float]], int, bool]:
+        """The newest ``limit`` matches, ranked, with the number of matches and whether that
+        is exact (else the planner's estimate, at least the matches found).
+
+        Two plans, chosen from the planner's estimate (accurate for common words, which its
+        statistics list; low for the rest): a common word walks the newest-first index, which
+        meets ``limit`` matches within a few thousand rows; any other query gathers its matches
+        from the GIN index and sorts them by date. Only the ``limit`` kept are ranked (ranking
+        reads each document's vector; ranking every match made middling words take seconds)."""
         where, params = _filter_sql(filters, "d")
         match = f"d.{column} @@ to_tsquery('simple', %s)"
-        self.gathered.pop(column, None)
-        ids: list[int] | None = None
-        if self._estimate(query, filters, column) <= self.walk_above:
-            ids = self._gather(column, match, where, [query, *params], limit)
-        if ids is None:  # common (or more common than estimated): walk the newest first
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_bitmapscan = off")  # the newest-first index
-                try:
-                    cursor.execute(
-                        f"SELECT d.id FROM {DOCUMENTS} d WHERE {match}{where} "
-                        "ORDER BY d.published_on DESC, d.id DESC LIMIT %s",
-                        [query, *params, limit],
-                    )
-                    ids = [int(r[0]) for r in cursor.fetchall()]
-                finally:  # an enclosing transaction goes on with the usual plans
-                    cursor.execute("SET LOCAL enable_bitmapscan = DEFAULT")
+        estimate = self._estimate(query, filters, column)
+        gathered = None
+        if estimate <= self.walk_above:
+            gathered = self._gather(match, where, [query, *params], limit)
+        if gathered is not None:
+            ids, total, exact = gathered[0], gathered[1], True
+        else:  # common (or more common than estimated): walk the newest first
+            found = _with_setting(
+                "enable_bitmapscan",
+                "off",  # the newest-first index
+                f"SELECT d.id FROM {DOCUMENTS} d WHERE {match}{where} "
+                "ORDER BY d.published_on DESC, d.id DESC LIMIT %s",
+                [query, *params, limit],
+            )
+            ids = [int(r[0]) for r in found]
+            exact = len(ids) < limit  # ran out before the limit: these are all
+            total = len(ids) if exact else max(estimate, len(ids))
         if not ids:
-            return []
+            return [], total, exact
         scores = dict(
             _rows(
                 f"SELECT d.id, -ts_rank_cd(d.{column}, to_tsquery('simple', %s)) "
@@ -378,32 +378,26 @@ class PostgresBackend:
                 [query, ids],
             )
         )
-        return [(pk, scores.get(pk, 0.0)) for pk in ids]
+        return [(pk, scores.get(pk, 0.0)) for pk in ids], total, exact
 
     def _gather(
-        self, column: str, match: str, where: str, params: list[Any], limit: int
-    ) -> list[int] | None:
-        """All matches from the GIN index, newest ``limit`` kept; ``None`` when there are more
-        than ``walk_above`` (words that occur together, say, are estimated as if independent):
-        the gathering stops there and the caller walks instead."""
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '32MB'")  # an exact bitmap: no rechecks
-            try:
-                cursor.execute(
-                    f"WITH m AS MATERIALIZED (SELECT d.id, d.published_on FROM {DOCUMENTS} d "
-                    f"WHERE {match}{where} LIMIT %s) "
-                    "SELECT id, count(*) OVER () FROM m "
-                    "ORDER BY published_on DESC, id DESC LIMIT %s",
-                    [*params, self.walk_above + 1, limit],
-                )
-                found = cursor.fetchall()
-            finally:
-                cursor.execute("SET LOCAL work_mem = DEFAULT")
+        self, match: str, where: str, params: list[Any], limit: int
+    ) -> tuple[list[int], int] | None:
+        """All matches from the GIN index: the newest ``limit`` and how many there are;
+        ``None`` when there are more than ``walk_above`` (words that occur together, say, are
+        estimated as if independent): the gathering stops there and the caller walks instead."""
+        found = _with_setting(
+            "work_mem",
+            "32MB",  # an exact bitmap: no rechecks
+            f"WITH m AS MATERIALIZED (SELECT d.id, d.published_on FROM {DOCUMENTS} d "
+            f"WHERE {match}{where} LIMIT %s) "
+            "SELECT id, count(*) OVER () FROM m ORDER BY published_on DESC, id DESC LIMIT %s",
+            [*params, self.walk_above + 1, limit],
+        )
         total = int(found[0][1]) if found else 0
         if total > self.walk_above:
             return None
-        self.gathered[column] = total  # every match was seen: an exact total
-        return [int(r[0]) for r in found]
+        return [int(r[0]) for r in found], total
 
     def _estimate(self, query: str, filters: Filters, column: str = "tsv") -> int:
         where, params = _filter_sql(filters, "d")
@@ -419,13 +413,21 @@ class PostgresBackend:
 
     def rank(self, words: list[str], filters: Filters) -> Ranked:
         query = self._query(words)
-        title = self._hits("title_tsv", query, filters, self.title_candidates)
-        hits = self._hits("tsv", query, filters, self.candidates)
-        if "tsv" in self.gathered:  # every match was gathered: the total is exact
-            return Ranked(_merge(title, hits), self.gathered["tsv"], False)
-        if len(hits) < self.candidates:
-            return Ranked(_merge(title, hits), len(hits), False)
-        return Ranked(_merge(title, hits), max(self._estimate(query, filters), len(hits)), True)
+        title, _total, _exact = self._hits("title_tsv", query, filters, self.title_candidates)
+        hits, total, exact = self._hits("tsv", query, filters, self.candidates)
+        return Ranked(_merge(title, hits), total, not exact)
+
+
+def _with_setting(name: str, value: str, sql: str, params: list[Any]) -> list[Any]:
+    """The rows of one statement run with a PostgreSQL setting changed for it alone (an
+    enclosing transaction goes on with the usual value)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL {name} = '{value}'")
+        try:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+        finally:
+            cursor.execute(f"SET LOCAL {name} = DEFAULT")
 
 
 def get_backend() -> Backend:
