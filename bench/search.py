@@ -150,10 +150,10 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument(
-        "--reuse", action="store_true", help="keep the items already in the database (rerun)"
+        "--reuse", action="store_true", help="沿用数据库中已有的信息（重复测量时）"
     )
     parser.add_argument(
-        "--queries-only", action="store_true", help="with --reuse: keep the index too"
+        "--queries-only", action="store_true", help="与 --reuse 同用：索引也沿用，只测查询"
     )
     args = parser.parse_args()
     setup_django()
