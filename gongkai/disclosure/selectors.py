@@ -101,16 +101,6 @@ def attachment_href(attachment_id: int, media_type: str) -> str:
 PUBLIC_ITEM_TEMPLATE = "disclosure/public_item.html"
 
 
-def get_public_item(item_id: int) -> DisclosureItem | None:
-    """Return a published or withdrawn item for the public page (drafts are never public)."""
-    return (
-        DisclosureItem.objects.select_related("organ", "unit", "node", "replaced_by", "interprets")
-        .filter(pk=item_id, version__gt=0)
-        .order_by()
-        .first()
-    )
-
-
 def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
     """The template context of the public page of each published (or withdrawn) item among
     ``item_ids``, in that order, from three queries whatever their number: the items, their

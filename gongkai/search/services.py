@@ -26,7 +26,12 @@ def plain_text(html: str) -> str:
 
 
 def doc_id_of(obj: Any) -> str:
-    return f"{obj._meta.label_lower}:{obj.pk}"
+    return doc_id(obj._meta.label_lower, obj.pk)
+
+
+def doc_id(label: str, pk: int) -> str:
+    """The index's name of a document: model and id (``disclosure.disclosureitem:12``)."""
+    return f"{label}:{pk}"
 
 
 def _fields(doc: dict[str, Any]) -> dict[str, Any]:
@@ -107,7 +112,7 @@ def _published_documents(chunk: int = 2000) -> Iterator[tuple[str, dict[str, Any
                 continue  # withdrawn since the order was read
             _pk, title, summary, body, on, organ, node, unit, unit_name, kind = rows[pk]
             yield (
-                f"{label}:{pk}",
+                doc_id(label, pk),
                 {
                     "title": title,
                     "body": summary + "\n" + body,
