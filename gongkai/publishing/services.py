@@ -71,22 +71,21 @@ def _point(link: Path, target: Path) -> None:
 @dataclass
 class Published:
     written: list[Written] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # files of pages that are gone
+    gone: list[str] = field(default_factory=list)  # the URLs of those pages
 
 
-def _render_to(
-    root: Path, urls: Iterable[str], *, durable: bool = True
-) -> tuple[list[Written], list[str]]:
-    """Render ``urls`` into ``root``: (files written, files removed for pages that are gone)."""
-    written: list[Written] = []
-    removed: list[str] = []
+def _render_to(root: Path, urls: Iterable[str], *, durable: bool = True) -> Published:
+    """Render ``urls`` into ``root``; a page that no longer exists loses its file."""
+    result = Published()
     for url, body in render_many(urls):
         path = file_for_url(url)
         if body is None:
-            removed += remove_file(root, path)
+            result.removed += remove_file(root, path)
+            result.gone.append(url)
         else:
-            written += write_file(root, path, body, durable=durable)
-    return written, removed
+            result.written += write_file(root, path, body, durable=durable)
+    return result
 
 
 def _record(
@@ -129,8 +128,7 @@ def _record(
 
 def publish_urls(urls: Iterable[str], *, source: str = "", version: int = 0) -> Published:
     """Render ``urls`` into the live site; pages that no longer exist are removed."""
-    written, removed = _render_to(live_dir(), urls)
-    result = Published(written, removed)
+    result = _render_to(live_dir(), urls)
     with transaction.atomic():
         _record(result.written, source=source, version=version)
         if result.removed:
@@ -181,15 +179,9 @@ def _render_chunk(args: tuple[str, list[str]]) -> tuple[list[Written], list[str]
     """Render a chunk of a full build into the new release (which nobody reads yet: its files
     are written straight, and flushed to disk once, before the switch)."""
     root, urls = args
-    written: list[Written] = []
-    failed: list[str] = []
     with selectors.build_cache():
-        for url, body in render_many(urls):
-            if body is None:
-                failed.append(url)
-            else:
-                written += write_file(Path(root), file_for_url(url), body, durable=False)
-    return written, failed, len(urls)
+        rendered = _render_to(Path(root), urls, durable=False)
+    return rendered.written, rendered.gone, len(urls)
 
 
 def _chunks(urls: list[str], size: int) -> Iterator[list[str]]:
