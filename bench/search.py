@@ -149,9 +149,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument(
-        "--reuse", action="store_true", help="沿用数据库中已有的信息（重复测量时）"
-    )
+    parser.add_argument("--reuse", action="store_true", help="沿用数据库中已有的信息（重复测量时）")
     parser.add_argument(
         "--queries-only", action="store_true", help="与 --reuse 同用：索引也沿用，只测查询"
     )
