@@ -69,6 +69,11 @@ LISTED = models.Q(version__gt=0, published_on__isnull=False)
 LISTED_SQL = "published_on IS NOT NULL AND version > 0"  # the same, for hand-written SQL
 
 
+def item_url(pk: int) -> str:
+    """The public address of an item's page."""
+    return f"/xxgk/items/{pk}/"
+
+
 class DisclosureItem(models.Model):
     """One piece of government information (政府信息) and its life from draft to publication."""
 
@@ -207,7 +212,7 @@ class DisclosureItem(models.Model):
 
     # --- Publishable -------------------------------------------------------------------------
     def public_url(self) -> str:
-        return f"/xxgk/items/{self.pk}/"
+        return item_url(self.pk)
 
     def render_context(self) -> dict[str, object]:
         return {"item": self}

@@ -11,11 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from gongkai.accounts.models import Organ
+from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, can
 from gongkai.accounts.selectors import list_actable_units
-from gongkai.disclosure.choices import ItemKind, ItemStatus
-from gongkai.disclosure.models import DisclosureItem, ItemVersion
+from gongkai.disclosure.choices import ItemKind, ItemStatus, Validity
+from gongkai.disclosure.models import CatalogueNode, DisclosureItem, ItemVersion
 
 SORTS = {
     "updated": "-updated_at",
@@ -108,11 +108,15 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
     publisher renders thousands."""
     from gongkai.disclosure.structured import detail_rows
 
-    items = (
-        DisclosureItem.objects.select_related("organ", "unit", "node")
-        .defer("body", "details", "qa_pairs", "review_basis")  # the page shows the version's
-        .in_bulk(item_ids)
-    )
+    items = DisclosureItem.objects.defer(  # the page shows the version's text
+        "body", "details", "qa_pairs", "review_basis"
+    ).in_bulk(item_ids)
+    # Their organs, units and nodes: few, each loaded once and shared by its items.
+    for field, model in (("organ", Organ), ("unit", Unit), ("node", CatalogueNode)):
+        shared = model.objects.in_bulk({getattr(i, f"{field}_id") for i in items.values()})
+        for one in items.values():
+            setattr(one, field, shared[getattr(one, f"{field}_id")])
+    validity = {value: str(label) for value, label in Validity.choices}
     # The documents they point to (a successor, the policy interpreted): title and status only.
     linked_ids = {i.replaced_by_id for i in items.values()} | {
         i.interprets_id for i in items.values()
@@ -154,6 +158,7 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
                 if current
                 else [],
                 "organ": item.organ,
+                "validity": validity[item.validity],
                 "interpretations": sorted(  # the model's order: newest first
                     interpretations.get(pk, []),
                     key=lambda i: (i.published_on or dt.date.min, i.updated_at),

@@ -5,11 +5,18 @@ The templates translate through Django's gettext — ``_("第 %(n)s 页", n=numb
 and use Django's own filters for dates, file sizes and line breaks, so the public pages format
 them exactly as the staff pages do. A page asks for some thirty translations; each is looked up
 once per language and process, not on every render.
+
+Within ``fragments()`` (a publication, a full build) the parts of the layout that depend only on
+the organ and the language — header, footer, asset links — are rendered once and reused, and the
+language is read once: those renders are anonymous and in one language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.template import defaultfilters
@@ -20,10 +27,36 @@ from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup
 
 _translated: dict[tuple[str | None, str], str] = {}
+# While fragments() is open: its language, and the layout parts rendered so far.
+_language: ContextVar[str | None] = ContextVar("gongkai_fragments_language", default=None)
+_fragments: ContextVar[dict[object, Markup] | None] = ContextVar("gongkai_fragments", default=None)
+
+
+@contextmanager
+def fragments() -> Iterator[None]:
+    """Reuse the layout's organ-only parts in the pages rendered within (see above)."""
+    memo = _fragments.set({})
+    language = _language.set(translation.get_language())
+    try:
+        yield
+    finally:
+        _fragments.reset(memo)
+        _language.reset(language)
+
+
+def once(key: object, render: Callable[[], Any]) -> Markup:
+    """``render()`` (a layout macro), rendered once per key and language within fragments()."""
+    memo = _fragments.get()
+    if memo is None:
+        return Markup(render())  # noqa: S704 — a macro's output, escaped as it was rendered
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = Markup(render())  # noqa: S704 — as above
+    return found
 
 
 def _lookup(message: str) -> str:
-    key = (translation.get_language(), message)
+    key = (_language.get() or translation.get_language(), message)
     found = _translated.get(key)
     if found is None:
         found = _translated[key] = translation.gettext(message)
@@ -60,7 +93,7 @@ def environment(**options: Any) -> Environment:
     options.pop("autoescape", None)
     options["undefined"] = ChainableUndefined
     env = Environment(autoescape=True, **options)
-    env.globals.update(_=gettext, ngettext=ngettext, static=static, url=url)
+    env.globals.update(_=gettext, ngettext=ngettext, once=once, static=static, url=url)
     env.filters.update(
         date=date,
         filesizeformat=defaultfilters.filesizeformat,

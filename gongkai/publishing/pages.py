@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gongkai.accounts.models import Organ
-from gongkai.disclosure.models import CatalogueNode, DisclosureItem
+from gongkai.disclosure.models import CatalogueNode, DisclosureItem, item_url
 from gongkai.publishing import selectors
 
 FIXED = ["/", "/feed.xml", "/sitemap.xml", "/sitemaps/pages.xml", "/robots.txt", "/404.html"]
@@ -37,7 +37,7 @@ def node_urls(node: CatalogueNode, *, numbered: bool) -> list[str]:
 
 def item_urls() -> Iterator[str]:
     for pk in selectors.listed().order_by("pk").values_list("pk", flat=True).iterator(2000):
-        yield f"/xxgk/items/{pk}/"
+        yield item_url(pk)
 
 
 def site_urls() -> Iterator[str]:
@@ -56,7 +56,7 @@ def urls_for_item(item: DisclosureItem) -> list[str]:
     related += list(
         DisclosureItem.objects.filter(replaced_by=item).order_by().values_list("pk", flat=True)
     )
-    urls += [f"/xxgk/items/{pk}/" for pk in related if pk]
+    urls += [item_url(pk) for pk in related if pk]
     node = CatalogueNode.objects.select_related("parent").get(pk=item.node_id)
     for ancestor in selectors.node_ancestors(node):
         base = f"/xxgk/{ancestor.organ_id}/{ancestor.code}/"

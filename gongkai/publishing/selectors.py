@@ -7,6 +7,8 @@ every older page stays byte-for-byte the same.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,15 +16,21 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from gongkai.disclosure.models import LISTED, LISTED_SQL, CatalogueNode, DisclosureItem
+from gongkai.disclosure.choices import Validity
+from gongkai.disclosure.models import (
+    LISTED,
+    LISTED_SQL,
+    CatalogueNode,
+    DisclosureItem,
+    item_url,
+)
+from gongkai.portal.jinja2 import fragments
 
 SITEMAP_CHUNK = 1000
 T = TypeVar("T")
-# Columns a list never shows: left in the database when list rows are loaded.
-LIST_DEFER = ("body", "details", "qa_pairs", "review_basis")
 _cache: dict[object, Any] | None = None
 _full = False
 
@@ -35,7 +43,8 @@ def build_cache(*, full: bool = True) -> Iterator[None]:
     global _cache, _full
     _cache, _full = {}, full
     try:
-        yield
+        with fragments():
+            yield
     finally:
         _cache, _full = None, False
 
@@ -60,49 +69,55 @@ def _memo(key: object, compute: Callable[[], T]) -> T:
     return found
 
 
+def _catalogue(organ_id: int) -> dict[int, CatalogueNode]:
+    """Every node of the organ's catalogue (inactive ones too), each with its parent and organ
+    set from the same load: one query for all the tree walks a page makes."""
+
+    def load() -> dict[int, CatalogueNode]:
+        nodes = {
+            node.pk: node
+            for node in CatalogueNode.objects.filter(organ_id=organ_id)
+            .select_related("organ")
+            .order_by("sort_order", "pk")
+        }
+        for node in nodes.values():
+            node.parent = nodes.get(node.parent_id) if node.parent_id else None
+        return nodes
+
+    return _memo(("catalogue", organ_id), load)
+
+
 def node_by_code(organ_id: int, code: str) -> CatalogueNode | None:
-    return _memo(
-        ("node", organ_id, code),
-        lambda: (
-            CatalogueNode.objects.select_related("parent", "organ")
-            .filter(organ_id=organ_id, organ__is_active=True, code=code, is_active=True)
-            .first()
-        ),
-    )
+    for node in _catalogue(organ_id).values():
+        if node.code == code and node.is_active and node.organ.is_active:
+            return node
+    return None
 
 
 def children_of(node: CatalogueNode) -> list[CatalogueNode]:
-    return _memo(
-        ("children", node.pk),
-        lambda: list(
-            CatalogueNode.objects.filter(parent=node, is_active=True).order_by("sort_order")
-        ),
-    )
+    nodes = _catalogue(node.organ_id).values()
+    return [child for child in nodes if child.parent_id == node.pk and child.is_active]
 
 
 def node_family(node: CatalogueNode) -> list[int]:
     """The node and every node below it (a parent column lists its children's items)."""
-
-    def walk() -> list[int]:
-        ids, frontier = [node.pk], [node.pk]
-        while frontier:
-            frontier = list(
-                CatalogueNode.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-            )
-            ids.extend(frontier)
-        return ids
-
-    return _memo(("family", node.pk), walk)
+    nodes = _catalogue(node.organ_id)
+    ids, frontier = [node.pk], {node.pk}
+    while frontier:
+        frontier = {pk for pk, one in nodes.items() if one.parent_id in frontier} - set(ids)
+        ids.extend(sorted(frontier))
+    return ids
 
 
 def node_ancestors(node: CatalogueNode) -> list[CatalogueNode]:
     """The node and the nodes above it, nearest first."""
+    nodes = _catalogue(node.organ_id)
     chain, seen = [], set()
-    current: CatalogueNode | None = node
+    current: CatalogueNode | None = nodes.get(node.pk, node)
     while current is not None and current.pk not in seen:
         chain.append(current)
         seen.add(current.pk)
-        current = current.parent
+        current = nodes.get(current.parent_id) if current.parent_id else None
     return chain
 
 
@@ -114,15 +129,14 @@ def _table() -> str:
     return str(connection.ops.quote_name(DisclosureItem._meta.db_table))
 
 
-def _count(node: CatalogueNode, before: DisclosureItem | None = None) -> int:
-    """How many listed items the node's family holds (``before``: only those listed before
-    it). Plain SQL, one index range per node (the ORM's ``count()`` costs more than the
-    count)."""
+def _count(node: CatalogueNode, after: DisclosureItem | None = None) -> int:
+    """How many listed items the node's family holds (``after``: only those listed after it).
+    Plain SQL, one index range per node (the ORM's ``count()`` costs more than the count)."""
     sql = f"SELECT COUNT(*) FROM {_table()} WHERE node_id = %s AND {LISTED_SQL}"
     extra: list[Any] = []
-    if before is not None:
-        sql += " AND (published_on < %s OR (published_on = %s AND id < %s))"
-        extra = [before.published_on, before.published_on, before.pk]
+    if after is not None:
+        sql += " AND (published_on > %s OR (published_on = %s AND id > %s))"
+        extra = [after.published_on, after.published_on, after.pk]
     total = 0
     with connection.cursor() as cursor:
         for pk in node_family(node):
@@ -139,6 +153,30 @@ def page_count(count: int) -> int:
     return max(1, math.ceil(count / page_size()))
 
 
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Read everything within from one snapshot of the database, so that the counts that number
+    a list's pages, the pages' rows and the newest items agree even while other publications
+    commit. A read-only transaction: deferred on SQLite (whose atomic blocks take the write
+    lock), REPEATABLE READ on PostgreSQL. Inside a transaction already, that one is used."""
+    if connection.in_atomic_block or not connection.get_autocommit():
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("COMMIT")
+
+
 def ordered_ids(node: CatalogueNode) -> list[int]:
     """The ids of the node's listed items, oldest first (index-only: node, date, id)."""
     return _memo(  # shared, never modified
@@ -147,48 +185,88 @@ def ordered_ids(node: CatalogueNode) -> list[int]:
     )
 
 
-def _rows(ids: list[int]) -> list[DisclosureItem]:
-    rows = DisclosureItem.objects.defer(*LIST_DEFER).select_related("unit", "node").in_bulk(ids)
-    return [rows[pk] for pk in ids if pk in rows]
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """What a list, a feed or the home page shows of an item (read without its model: a full
+    build lists every item twice)."""
+
+    pk: int
+    title: str
+    status: str
+    validity: str
+    published_on: dt.date | None
+    published_at: dt.datetime | None
+    summary: str
+    unit_name: str
+    node_name: str
+
+    def public_url(self) -> str:
+        return item_url(self.pk)
+
+    def get_validity_display(self) -> str:
+        return str(Validity(self.validity).label)
 
 
-def numbered_page(node: CatalogueNode, number: int) -> list[DisclosureItem]:
+# ListRow's fields, in order, as the item's columns (the last two through its unit and node).
+ROW_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "validity",
+    "published_on",
+    "published_at",
+    "summary",
+    "unit__name",
+    "node__name",
+)
+
+
+def _rows(ids: list[int]) -> list[ListRow]:
+    """The list rows of ``ids``, in that order (remembered while a cache is open: a publication
+    shows the newest items on several pages)."""
+    known: dict[int, ListRow] = _cache.setdefault("rows", {}) if _cache is not None else {}
+    missing = [pk for pk in dict.fromkeys(ids) if pk not in known]
+    for start in range(0, len(missing), 2000):
+        query = DisclosureItem.objects.filter(pk__in=missing[start : start + 2000]).order_by()
+        for values in query.values_list(*ROW_FIELDS):
+            known[values[0]] = ListRow(*values)
+    return [known[pk] for pk in ids if pk in known]
+
+
+def numbered_page(node: CatalogueNode, number: int) -> list[ListRow]:
     """Page ``number`` (1 = oldest) of the node's list, oldest first."""
     return numbered_pages(node, [number])[number]
 
 
-def numbered_pages(
-    node: CatalogueNode, numbers: list[int]
-) -> dict[int | None, list[DisclosureItem]]:
+def numbered_pages(node: CatalogueNode, numbers: list[int]) -> dict[int | None, list[ListRow]]:
     """Several numbered pages of the node's list: during a build from the node's ordered ids
     (one query for all their rows); otherwise each from the newest end (a new item's page is
-    near it: no long offset), with the count that places it read in the same statement — one
-    snapshot, so a publication committed meanwhile cannot shift the page by one."""
+    near it: no long offset) placed by the node's count (read in the same ``snapshot()`` when
+    the page is published)."""
     size = page_size()
     if _cache is not None and _full:
         ids = ordered_ids(node)
         spans = {number: ids[(number - 1) * size : number * size] for number in numbers}
     else:
         family = node_family(node)
-        listed_here = f"node_id IN ({', '.join(['%s'] * len(family))}) AND {LISTED_SQL}"
-        larger = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-        counted = f"(SELECT COUNT(*) AS c FROM {_table()} WHERE {listed_here}) k"
+        count = listed_count(node)
         sql = (
-            f"SELECT id FROM {_table()} WHERE {listed_here} ORDER BY published_on DESC, id DESC "
-            f"LIMIT (SELECT {larger}(c - %s, 0) - {larger}(c - %s, 0) FROM {counted}) "
-            f"OFFSET (SELECT {larger}(c - %s, 0) FROM {counted})"
+            f"SELECT id FROM {_table()} "
+            f"WHERE node_id IN ({', '.join(['%s'] * len(family))}) AND {LISTED_SQL} "
+            "ORDER BY published_on DESC, id DESC LIMIT %s OFFSET %s"
         )
         spans = {}
         with connection.cursor() as cursor:
             for number in numbers:
                 start, end = (number - 1) * size, number * size
-                cursor.execute(sql, [*family, start, end, *family, end, *family])
+                newer = max(count - end, 0)  # the items after the page
+                cursor.execute(sql, [*family, max(count - start, 0) - newer, newer])
                 spans[number] = [int(r[0]) for r in cursor.fetchall()][::-1]
     by_id = {row.pk: row for row in _rows([pk for span in spans.values() for pk in span])}
     return {number: [by_id[pk] for pk in span if pk in by_id] for number, span in spans.items()}
 
 
-def newest_published(n: int) -> list[DisclosureItem]:
+def newest_published(n: int) -> list[ListRow]:
     """The ``n`` newest published items of the whole site (home page, site feed), walked
     newest first along ``disclosure_site_listed`` with no other condition for the planner to
     prefer another index by (a status condition made it sort every published item whenever
@@ -208,28 +286,39 @@ def newest_published(n: int) -> list[DisclosureItem]:
         want *= 4
 
 
-def newest_in(node: CatalogueNode, n: int, *, published_only: bool = False) -> list[DisclosureItem]:
-    """The ``n`` newest listed items of the node and the nodes below it (``published_only``:
-    without the withdrawn ones): the newest ``n`` of each node from its index, merged."""
+def _newest_keys(node_id: int, n: int, published_only: bool) -> list[tuple[Any, int]]:
+    """(date, id) of the ``n`` newest listed items of one node, from its index."""
     sql = (
         f"SELECT published_on, id FROM {_table()} "
         f"WHERE node_id = %s AND {LISTED_SQL}"
         f"{' AND status = %s' if published_only else ''} "
         "ORDER BY published_on DESC, id DESC LIMIT %s"
     )
-    keys: list[tuple[Any, int]] = []
     with connection.cursor() as cursor:
-        for pk in node_family(node):
-            cursor.execute(sql, [pk, "published", n] if published_only else [pk, n])
-            keys += cursor.fetchall()
+        cursor.execute(sql, [node_id, "published", n] if published_only else [node_id, n])
+        return [(day, int(pk)) for day, pk in cursor.fetchall()]
+
+
+def newest_in(node: CatalogueNode, n: int, *, published_only: bool = False) -> list[ListRow]:
+    """The ``n`` newest listed items of the node and the nodes below it (``published_only``:
+    without the withdrawn ones): the newest of each node from its index, merged. Each node's
+    newest are read once per cache (a page's worth: the lists and feeds of one publication
+    share them)."""
+    want = max(n, page_size())
+    keys: list[tuple[Any, int]] = []
+    for pk in node_family(node):
+        key = ("newest", pk, want, published_only)
+        keys += _memo(key, functools.partial(_newest_keys, pk, want, published_only))[:n]
     keys.sort(reverse=True)
     return _rows([pk for _day, pk in keys[:n]])
 
 
 def rank_in(item: DisclosureItem, node: CatalogueNode) -> int:
-    """How many of ``node``'s listed items come before ``item`` (oldest first)."""
+    """How many of ``node``'s listed items come before ``item`` (oldest first): the node's count
+    less those after it (few: a publication is usually the newest item)."""
     assert item.published_on is not None  # noqa: S101
-    return _count(node, before=item)
+    listed = item.version > 0
+    return listed_count(node) - _count(node, after=item) - (1 if listed else 0)
 
 
 def page_of(item: DisclosureItem, node: CatalogueNode) -> int:
@@ -240,7 +329,7 @@ def page_of(item: DisclosureItem, node: CatalogueNode) -> int:
 @dataclass(frozen=True)
 class NodePage:
     node: CatalogueNode
-    items: list[DisclosureItem]
+    items: list[ListRow]
     number: int | None  # None: the index page (newest first)
     pages: int
 
@@ -250,15 +339,17 @@ def sitemap_chunks() -> int:
     return (last // SITEMAP_CHUNK + 1) if last else 0
 
 
-def sitemap_chunk(number: int) -> list[tuple[int, Any]]:
-    """(id, publication date) of the published items whose ids fall in chunk ``number``."""
+def sitemap_chunk(number: int) -> list[tuple[int, str]]:
+    """(id, publication date as YYYY-MM-DD) of the published items whose ids fall in chunk
+    ``number`` (plain SQL: a thousand rows, and nothing to convert but the date's text)."""
     low = (number - 1) * SITEMAP_CHUNK
-    return list(
-        listed()
-        .filter(pk__gte=max(low, 1), pk__lt=low + SITEMAP_CHUNK, status="published")
-        .order_by("pk")
-        .values_list("pk", "published_on")
+    sql = (
+        f"SELECT id, published_on FROM {_table()} "
+        f"WHERE id >= %s AND id < %s AND status = %s AND {LISTED_SQL} ORDER BY id"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [max(low, 1), low + SITEMAP_CHUNK, "published"])
+        return [(int(pk), str(day)[:10]) for pk, day in cursor.fetchall()]
 
 
 def chunk_of(item_id: int) -> int:

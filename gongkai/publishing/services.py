@@ -128,7 +128,8 @@ def _record(
 
 def publish_urls(urls: Iterable[str], *, source: str = "", version: int = 0) -> Published:
     """Render ``urls`` into the live site; pages that no longer exist are removed."""
-    result = _render_to(live_dir(), urls)
+    with selectors.snapshot():  # the pages agree with each other
+        result = _render_to(live_dir(), urls)
     with transaction.atomic():
         _record(result.written, source=source, version=version)
         if result.removed:

@@ -16,7 +16,7 @@ from django.utils import feedgenerator, timezone
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Organ
-from gongkai.disclosure.models import CatalogueNode
+from gongkai.disclosure.models import CatalogueNode, item_url
 from gongkai.publishing import selectors
 
 COLUMN_PREVIEW = 5
@@ -123,11 +123,11 @@ def _atom(request: HttpRequest, title: str, link: str, items: list) -> HttpRespo
             unique_id=f"{base}{item.public_url()}",
             updateddate=item.published_at or timezone.now(),
             pubdate=item.published_at,
-            categories=[item.node.name],
+            categories=[item.node_name],
         )
-    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
-    feed.write(response, "utf-8")
-    return response
+    return HttpResponse(  # written to a string first: the feed writes hundreds of bits
+        feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
+    )
 
 
 def site_feed_view(request: HttpRequest) -> HttpResponse:
@@ -186,7 +186,7 @@ def sitemap_items_view(request: HttpRequest, number: int) -> HttpResponse:
     base = _site_url(request)
     return _urlset(
         [
-            (f"{base}/xxgk/items/{pk}/", published_on.isoformat() if published_on else "")
+            (f"{base}{item_url(pk)}", published_on)
             for pk, published_on in selectors.sitemap_chunk(number)
         ]
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connections, transaction
 
+from gongkai.disclosure.models import item_url
 from gongkai.search.backends import get_backend
 from gongkai.search.models import SearchDocument
 from gongkai.search.segment import dictionary_version, index_words
@@ -116,7 +117,7 @@ def _published_documents(chunk: int = 2000) -> Iterator[tuple[str, dict[str, Any
                 {
                     "title": title,
                     "body": summary + "\n" + body,
-                    "url": f"/xxgk/items/{pk}/",
+                    "url": item_url(pk),
                     "published_on": on,
                     "organ": organ,
                     "node": node,
