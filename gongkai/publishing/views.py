@@ -90,7 +90,8 @@ def node_view(
     request: HttpRequest, organ_id: int, code: str, number: int | None = None
 ) -> HttpResponse:
     """A node's list: the index page with the newest items, or numbered page ``number``."""
-    context = node_pages(organ_id, code, [number]).get(number)
+    with selectors.snapshot():  # the count that places the page and its rows agree
+        context = node_pages(organ_id, code, [number]).get(number)
     if context is None:
         raise Http404
     return render(request, NODE_TEMPLATE, context)

@@ -11,12 +11,14 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from gongkai.accounts.choices import Role
@@ -180,7 +182,7 @@ def test_list_pages_number_from_the_oldest(site: Path, world: Any, nodes: Any) -
     node = nodes["s01"]
     assert selectors.page_count(selectors.node_items(node).count()) == 3
     assert [i.pk for i in selectors.numbered_page(node, 1)] == [i.pk for i in items[:3]]
-    assert selectors.page_of(items[6], node) == 3
+    assert [selectors.page_of(i, node) for i in items] == [1, 1, 1, 2, 2, 2, 3]
     client = Client()
     index = client.get(f"/xxgk/{world.organ.pk}/s01/").content.decode()
     assert index.index("文件6") < index.index("文件4")  # newest first on the index page
@@ -191,6 +193,30 @@ def test_list_pages_number_from_the_oldest(site: Path, world: Any, nodes: Any) -
     assert "https://gk.example.gov.cn/xxgk/items/" in feed.content.decode()
     sitemap = client.get("/sitemaps/items-1.xml").content.decode()
     assert sitemap.count("<url>") == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publication_reads_its_pages_from_one_snapshot(
+    site: Path, world: Any, nodes: Any
+) -> None:
+    """A numbered page is placed by its node's count: the count and the page must come from the
+    same state of the database even while another publication commits."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite database has no concurrent readers and writers")
+    _published(world, nodes, "文件0")
+    node = nodes["s01"]
+
+    def another() -> None:
+        _published(world, nodes, "文件1")
+        connection.close()
+
+    with selectors.snapshot():
+        before = selectors.listed_count(node)
+        thread = threading.Thread(target=another)
+        thread.start()
+        thread.join()
+        assert selectors.listed_count(node) == before
+    assert selectors.listed_count(node) == before + 1
 
 
 def test_a_publication_reaches_the_disk_after_its_commit(
