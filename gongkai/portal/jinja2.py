@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup
 
-_translated: dict[tuple[str | None, str], str] = {}
+_translated: dict[tuple[str | None, str], Markup] = {}
 # While fragments() is open: its language, and the layout parts rendered so far.
 _language: ContextVar[str | None] = ContextVar("gongkai_fragments_language", default=None)
 _fragments: ContextVar[dict[object, Markup] | None] = ContextVar("gongkai_fragments", default=None)
@@ -55,16 +55,11 @@ def once(key: object, render: Callable[[], Any]) -> Markup:
     return found
 
 
-def _lookup(message: str) -> str:
-    key = (_language.get() or translation.get_language(), message)
-    found = _translated.get(key)
-    if found is None:
-        found = _translated[key] = translation.gettext(message)
-    return found
-
-
 def gettext(message: str, **values: Any) -> Markup:
-    text = Markup(_lookup(message))  # noqa: S704 — the catalogue's own text, not user input
+    key = (_language.get() or translation.get_language(), message)
+    text = _translated.get(key)
+    if text is None:  # the catalogue's own text, not user input
+        text = _translated[key] = Markup(translation.gettext(message))  # noqa: S704
     return text % values if values else text
 
 

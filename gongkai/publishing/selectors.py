@@ -168,6 +168,10 @@ def snapshot() -> Iterator[None]:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             yield
         return
+    connection.ensure_connection()
+    if connection.connection.in_transaction:  # within an enclosing snapshot
+        yield
+        return
     with connection.cursor() as cursor:
         cursor.execute("BEGIN DEFERRED")
     try:

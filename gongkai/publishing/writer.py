@@ -33,16 +33,39 @@ def safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Whether files created 0644 come out narrower (a strict umask): then each is widened after.
+NARROWED = bool(_umask() & 0o644)
+
+
+def _write_new(target: str, data: bytes) -> None:
+    """Write ``target`` in place (created 0644, or truncated), making its directory if needed."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    try:
+        fd = os.open(target, flags, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd = os.open(target, flags, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if NARROWED:
+            os.fchmod(fd, 0o644)
+    finally:
+        os.close(fd)
+
+
 def write_atomic(target: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``target`` with ``data`` atomically (``durable``: flushed to disk first). Not
     ``durable``: written in place, for a release directory nobody reads yet."""
     if not durable:
-        try:
-            target.write_bytes(data)
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        os.chmod(target, 0o644)
+        _write_new(str(target), data)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
