@@ -270,6 +270,7 @@ class PostgresBackend:
     candidates = 300
     title_candidates = 100
     walk_above = 20_000  # estimated matches above which walking newest first is cheaper
+    sample_rows = 5_000  # rows a sample reads when the estimates disagree (see _choose)
 
     # The GIN indexes (as migration 0002 creates them): dropped for a full reindex and built
     # again at the end, which is several times faster than growing them row by row.
@@ -340,7 +341,7 @@ class PostgresBackend:
         return " & ".join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
 
     def _hits(
-        self, column: str, query: str, filters: Filters, limit: int
+        self, column: str, words: list[str], filters: Filters, limit: int
     ) -> tuple[list[tuple[int, float]], int, bool]:
         """The newest ``limit`` matches, ranked, with the number of matches and whether that
         is exact (else the planner's estimate, at least the matches found).
@@ -350,11 +351,12 @@ class PostgresBackend:
         meets ``limit`` matches within a few thousand rows; any other query gathers its matches
         from the GIN index and sorts them by date. Only the ``limit`` kept are ranked (ranking
         reads each document's vector; ranking every match made middling words take seconds)."""
+        query = self._query(words)
         where, params = _filter_sql(filters, "d")
         match = f"d.{column} @@ to_tsquery('simple', %s)"
-        estimate = self._estimate(query, filters, column)
+        walk, estimate = self._choose(query, words, filters, column)
         gathered = None
-        if estimate <= self.walk_above:
+        if not walk:
             gathered = self._gather(match, where, [query, *params], limit)
         if gathered is not None:
             ids, total, exact = gathered[0], gathered[1], True
@@ -399,6 +401,42 @@ class PostgresBackend:
             return None
         return [int(r[0]) for r in found], total
 
+    def _choose(
+        self, query: str, words: list[str], filters: Filters, column: str
+    ) -> tuple[bool, int]:
+        """Whether to walk the newest first, and the matches expected. The planner estimates
+        several words as if independent — too low for words that occur together (the two
+        characters of a name the segmenter cut in two): when that estimate is below
+        ``walk_above`` but the rarest word alone is above it, a sample decides."""
+        estimate = self._estimate(query, filters, column)
+        if estimate > self.walk_above or len(words) < 2:
+            return estimate > self.walk_above, estimate
+        rarest = min(self._estimate(self._query([w]), filters, column) for w in words)
+        if rarest <= self.walk_above:
+            return False, estimate
+        sampled = self._sample(query, filters, column)
+        return sampled > self.walk_above, max(estimate, sampled)
+
+    def _sample(self, query: str, filters: Filters, column: str) -> int:
+        """The matches in the whole table estimated from a sample of ``sample_rows`` rows (pages
+        chosen with a fixed seed: the same query makes the same choice)."""
+        where, params = _filter_sql(filters, "d")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = %s::regclass",
+                [DOCUMENTS],
+            )
+            rows = float(cursor.fetchone()[0])
+            if rows <= 0:  # never analysed: nothing to scale by
+                return 0
+            cursor.execute(
+                f"SELECT count(*) FILTER (WHERE d.{column} @@ to_tsquery('simple', %s){where}), "
+                f"count(*) FROM {DOCUMENTS} d TABLESAMPLE SYSTEM (%s) REPEATABLE (0)",
+                [query, *params, min(100.0, 100.0 * self.sample_rows / rows)],
+            )
+            matched, seen = cursor.fetchone()
+        return round(matched * rows / seen) if seen else 0
+
     def _estimate(self, query: str, filters: Filters, column: str = "tsv") -> int:
         where, params = _filter_sql(filters, "d")
         with connection.cursor() as cursor:
@@ -412,9 +450,8 @@ class PostgresBackend:
         return int(plan[0]["Plan"]["Plan Rows"])
 
     def rank(self, words: list[str], filters: Filters) -> Ranked:
-        query = self._query(words)
-        title, _total, _exact = self._hits("title_tsv", query, filters, self.title_candidates)
-        hits, total, exact = self._hits("tsv", query, filters, self.candidates)
+        title, _total, _exact = self._hits("title_tsv", words, filters, self.title_candidates)
+        hits, total, exact = self._hits("tsv", words, filters, self.candidates)
         return Ranked(_merge(title, hits), total, not exact)
 
 

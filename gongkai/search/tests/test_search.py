@@ -106,6 +106,33 @@ def test_postgres_gathers_or_walks_to_the_same_hits(
     assert len(gathered) == 4
 
 
+def test_postgres_samples_words_that_occur_together(
+    world: Any, nodes: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    """The planner takes two words as independent: for words that always occur together its
+    estimate is far too low, and a sample decides instead."""
+    from django.db import connection
+
+    from gongkai.search.backends import PostgresBackend
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    capture = django_capture_on_commit_callbacks
+    for n in range(30):
+        _publish(world, nodes, capture, f"通知{n}", "权责清单与三公经费。")
+        _publish(world, nodes, capture, f"简报{n}", "年内工作安排。")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    monkeypatch.setattr(PostgresBackend, "walk_above", 20)
+    backend = PostgresBackend()
+    together, apart = ["权责清单", "三公经费"], ["权责清单", "工作"]
+    for words in (together, apart):
+        assert backend._estimate(backend._query(words), Filters(), "tsv") <= 20
+    assert backend._choose(backend._query(together), together, Filters(), "tsv") == (True, 30)
+    assert backend._choose(backend._query(apart), apart, Filters(), "tsv")[0] is False
+    assert search("权责清单 三公经费").total == 30
+
+
 def test_drafts_are_never_indexed_and_withdrawal_removes_at_once(
     world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
