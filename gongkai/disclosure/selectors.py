@@ -127,11 +127,13 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
             one.replaced_by = linked[one.replaced_by_id]
         if one.interprets_id in linked:
             one.interprets = linked[one.interprets_id]
-    latest: dict[int, ItemVersion] = {}
-    for version in ItemVersion.objects.filter(item_id__in=list(items)).order_by(
-        "item_id", "version"
+    latest: dict[int, dict[str, Any]] = {}  # each item's latest published version's snapshot
+    for item_id, snapshot in (
+        ItemVersion.objects.filter(item_id__in=list(items))
+        .order_by("item_id", "version")
+        .values_list("item_id", "snapshot")
     ):
-        latest[version.item_id] = version  # the last one wins
+        latest[item_id] = snapshot  # the last one wins
     interpretations: dict[int, list[DisclosureItem]] = {}
     for other in (
         DisclosureItem.objects.filter(interprets_id__in=list(items), status=ItemStatus.PUBLISHED)
@@ -145,7 +147,7 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
         if item is None or item.version <= 0:
             continue
         current = latest.get(pk)
-        snapshot = current.snapshot if current else {}
+        snapshot = current or {}
         pages.append(
             {
                 "item": item,
@@ -155,7 +157,7 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
                     for a in snapshot.get("attachments", [])
                 ],
                 "detail_rows": detail_rows(item.kind, snapshot.get("details", {}))
-                if current
+                if current is not None
                 else [],
                 "organ": item.organ,
                 "validity": validity[item.validity],
