@@ -129,24 +129,31 @@ def _table() -> str:
     return str(connection.ops.quote_name(DisclosureItem._meta.db_table))
 
 
-def _count(node: CatalogueNode, after: DisclosureItem | None = None) -> int:
-    """How many listed items the node's family holds (``after``: only those listed after it).
-    Plain SQL, one index range per node (the ORM's ``count()`` costs more than the count)."""
+def _count_in(node_id: int, after: DisclosureItem | None) -> int:
+    """How many listed items one node holds (``after``: only those listed after that item).
+    Plain SQL over the node's index range (the ORM's ``count()`` costs more than the count)."""
     sql = f"SELECT COUNT(*) FROM {_table()} WHERE node_id = %s AND {LISTED_SQL}"
-    extra: list[Any] = []
+    params: list[Any] = [node_id]
     if after is not None:
         sql += " AND (published_on > %s OR (published_on = %s AND id > %s))"
-        extra = [after.published_on, after.published_on, after.pk]
-    total = 0
+        params += [after.published_on, after.published_on, after.pk]
     with connection.cursor() as cursor:
-        for pk in node_family(node):
-            cursor.execute(sql, [pk, *extra])
-            total += cursor.fetchone()[0]
-    return total
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+def _count(node: CatalogueNode, after: DisclosureItem | None = None) -> int:
+    """How many listed items the node's family holds (``after``: only those listed after it),
+    node by node, each remembered while a cache is open (a column's count is its children's)."""
+    mark = after.pk if after is not None else None
+    return sum(
+        _memo(("count", pk, mark), functools.partial(_count_in, pk, after))
+        for pk in node_family(node)
+    )
 
 
 def listed_count(node: CatalogueNode) -> int:
-    return _memo(("count", node.pk), lambda: _count(node))
+    return _count(node)
 
 
 def page_count(count: int) -> int:

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -76,15 +77,21 @@ class Published:
 
 
 def _render_to(root: Path, urls: Iterable[str], *, durable: bool = True) -> Published:
-    """Render ``urls`` into ``root``; a page that no longer exists loses its file."""
+    """Render ``urls`` into ``root``; a page that no longer exists loses its file. The files
+    are compressed, written and flushed by a second thread while the next pages render (those
+    calls let go of the interpreter: the disk's wait overlaps the rendering)."""
     result = Published()
-    for url, body in render_many(urls):
-        path = file_for_url(url)
-        if body is None:
-            result.removed += remove_file(root, path)
-            result.gone.append(url)
-        else:
-            result.written += write_file(root, path, body, durable=durable)
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        writes = []
+        for url, body in render_many(urls):
+            path = file_for_url(url)
+            if body is None:
+                result.removed += remove_file(root, path)
+                result.gone.append(url)
+            else:
+                writes.append(writer.submit(write_file, root, path, body, durable=durable))
+        for write in writes:
+            result.written += write.result()
     return result
 
 
