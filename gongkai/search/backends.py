@@ -13,6 +13,7 @@ PostgreSQL reports the planner's estimate, both shown as "about" / "more than".
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -269,8 +270,9 @@ class PostgresBackend:
 
     candidates = 300
     title_candidates = 100
-    walk_above = 20_000  # estimated matches above which walking newest first is cheaper
-    sample_rows = 5_000  # rows a sample reads when the estimates disagree (see _choose)
+    walk_above = 20_000  # estimated matches above which gathering them all costs too much
+    walk_share = 0.05  # estimated share of all documents above which walking is cheapest
+    window_margin = 3  # a window is sized to hold this many times the matches kept
 
     # The GIN indexes (as migration 0002 creates them): dropped for a full reindex and built
     # again at the end, which is several times faster than growing them row by row.
@@ -346,21 +348,28 @@ class PostgresBackend:
         """The newest ``limit`` matches, ranked, with the number of matches and whether that
         is exact (else the planner's estimate, at least the matches found).
 
-        Two plans, chosen from the planner's estimate (accurate for common words, which its
-        statistics list; low for the rest): a common word walks the newest-first index, which
-        meets ``limit`` matches within a few thousand rows; any other query gathers its matches
-        from the GIN index and sorts them by date. Only the ``limit`` kept are ranked (ranking
-        reads each document's vector; ranking every match made middling words take seconds)."""
+        Three plans, chosen from the planner's estimate (see ``_choose``): a word in a good
+        share of all documents walks the newest-first index, which meets ``limit`` matches
+        within a few thousand rows; a rare query gathers all its matches from the GIN index and
+        sorts them by date; in between, the GIN matches are gathered from a window of the newest
+        days sized to hold ``limit`` of them (the index on dates and the GIN index combined:
+        only matches in the window are read). Only the ``limit`` kept are ranked (ranking reads
+        each document's vector; ranking every match made middling words take seconds)."""
         query = self._query(words)
         where, params = _filter_sql(filters, "d")
         match = f"d.{column} @@ to_tsquery('simple', %s)"
-        walk, estimate = self._choose(query, words, filters, column)
-        gathered = None
-        if not walk:
+        plan, estimate = self._choose(query, words, filters, column)
+        ids: list[int] | None = None
+        total, exact = estimate, False
+        if plan == "gather":
             gathered = self._gather(match, where, [query, *params], limit)
-        if gathered is not None:
-            ids, total, exact = gathered[0], gathered[1], True
-        else:  # common (or more common than estimated): walk the newest first
+            if gathered is not None:
+                (ids, total), exact = gathered, True
+            else:  # more than estimated (words that occur together, say)
+                plan, estimate = "window", self.walk_above + 1
+        if plan == "window":
+            ids, exact = self._window(match, where, [query, *params], limit, estimate, filters)
+        if ids is None:  # common: walk the newest first
             found = _with_setting(
                 "enable_bitmapscan",
                 "off",  # the newest-first index
@@ -370,6 +379,7 @@ class PostgresBackend:
             )
             ids = [int(r[0]) for r in found]
             exact = len(ids) < limit  # ran out before the limit: these are all
+        if plan != "gather":
             total = len(ids) if exact else max(estimate, len(ids))
         if not ids:
             return [], total, exact
@@ -381,6 +391,69 @@ class PostgresBackend:
             )
         )
         return [(pk, scores.get(pk, 0.0)) for pk in ids], total, exact
+
+    def _choose(
+        self, query: str, words: list[str], filters: Filters, column: str
+    ) -> tuple[str, int]:
+        """The plan (``walk``, ``gather`` or ``window``) and the matches expected. The planner
+        estimates several words as if independent — too low for words that occur together
+        (the two characters of a name the segmenter cut in two) — so a query gathers all its
+        matches only when its rarest word alone is rare too."""
+        estimate = self._estimate(query, filters, column)
+        if estimate <= self.walk_above:
+            if len(words) < 2:
+                return "gather", estimate
+            rarest = min(self._estimate(self._query([w]), filters, column) for w in words)
+            return ("gather" if rarest <= self.walk_above else "window"), estimate
+        rows, _newest, _oldest = self._extent()
+        return ("walk" if estimate > self.walk_share * rows else "window"), estimate
+
+    def _extent(self) -> tuple[float, dt.date | None, dt.date | None]:
+        """The documents' number (the planner's) and their newest and oldest publication day."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = %s::regclass), "
+                f"max(published_on), min(published_on) FROM {DOCUMENTS}",
+                [DOCUMENTS],
+            )
+            rows, newest, oldest = cursor.fetchone()
+        return float(rows), newest, oldest
+
+    def _window(
+        self,
+        match: str,
+        where: str,
+        params: list[Any],
+        limit: int,
+        estimate: int,
+        filters: Filters,
+    ) -> tuple[list[int], bool]:
+        """The newest ``limit`` matches from the newest days: as many days as should hold
+        ``window_margin`` × ``limit`` matches, were the ``estimate`` spread evenly over the
+        documents' days, widened four times over while it holds fewer. Whether the window
+        came to cover every day (then the matches found are all there are)."""
+        _count, newest, oldest = self._extent()
+        if newest is None or oldest is None:
+            return [], True
+        if filters.year is not None:  # the span the matches can be in
+            newest = min(newest, dt.date(filters.year, 12, 31))
+            oldest = max(oldest, dt.date(filters.year, 1, 1))
+        span = max((newest - oldest).days + 1, 1)
+        share = self.window_margin * limit / max(estimate, 1)
+        while True:
+            days = math.ceil(span * share)
+            whole = days >= span
+            dated = "" if whole else " AND d.published_on > %s"
+            found = _with_setting(
+                "enable_indexscan",
+                "off",  # the GIN and date indexes as bitmaps, combined
+                f"SELECT d.id FROM {DOCUMENTS} d WHERE {match}{where}{dated} "
+                "ORDER BY d.published_on DESC, d.id DESC LIMIT %s",
+                [*params, *([] if whole else [newest - dt.timedelta(days=days)]), limit],
+            )
+            if len(found) >= limit or whole:
+                return [int(r[0]) for r in found], whole and len(found) < limit
+            share *= 4
 
     def _gather(
         self, match: str, where: str, params: list[Any], limit: int
@@ -400,42 +473,6 @@ class PostgresBackend:
         if total > self.walk_above:
             return None
         return [int(r[0]) for r in found], total
-
-    def _choose(
-        self, query: str, words: list[str], filters: Filters, column: str
-    ) -> tuple[bool, int]:
-        """Whether to walk the newest first, and the matches expected. The planner estimates
-        several words as if independent — too low for words that occur together (the two
-        characters of a name the segmenter cut in two): when that estimate is below
-        ``walk_above`` but the rarest word alone is above it, a sample decides."""
-        estimate = self._estimate(query, filters, column)
-        if estimate > self.walk_above or len(words) < 2:
-            return estimate > self.walk_above, estimate
-        rarest = min(self._estimate(self._query([w]), filters, column) for w in words)
-        if rarest <= self.walk_above:
-            return False, estimate
-        sampled = self._sample(query, filters, column)
-        return sampled > self.walk_above, max(estimate, sampled)
-
-    def _sample(self, query: str, filters: Filters, column: str) -> int:
-        """The matches in the whole table estimated from a sample of ``sample_rows`` rows (pages
-        chosen with a fixed seed: the same query makes the same choice)."""
-        where, params = _filter_sql(filters, "d")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = %s::regclass",
-                [DOCUMENTS],
-            )
-            rows = float(cursor.fetchone()[0])
-            if rows <= 0:  # never analysed: nothing to scale by
-                return 0
-            cursor.execute(
-                f"SELECT count(*) FILTER (WHERE d.{column} @@ to_tsquery('simple', %s){where}), "
-                f"count(*) FROM {DOCUMENTS} d TABLESAMPLE SYSTEM (%s) REPEATABLE (0)",
-                [query, *params, min(100.0, 100.0 * self.sample_rows / rows)],
-            )
-            matched, seen = cursor.fetchone()
-        return round(matched * rows / seen) if seen else 0
 
     def _estimate(self, query: str, filters: Filters, column: str = "tsv") -> int:
         where, params = _filter_sql(filters, "d")

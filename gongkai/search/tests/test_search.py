@@ -106,11 +106,12 @@ def test_postgres_gathers_or_walks_to_the_same_hits(
     assert len(gathered) == 4
 
 
-def test_postgres_samples_words_that_occur_together(
+def test_postgres_windows_words_that_occur_together(
     world: Any, nodes: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
     """The planner takes two words as independent: for words that always occur together its
-    estimate is far too low, and a sample decides instead."""
+    estimate is far too low to gather all their matches on, so the newest days are searched,
+    widened until they hold enough — the same hits as gathering them all."""
     from django.db import connection
 
     from gongkai.search.backends import PostgresBackend
@@ -121,16 +122,23 @@ def test_postgres_samples_words_that_occur_together(
     for n in range(30):
         _publish(world, nodes, capture, f"通知{n}", "权责清单与三公经费。")
         _publish(world, nodes, capture, f"简报{n}", "年内工作安排。")
+    for n, doc in enumerate(SearchDocument.objects.order_by("pk")):  # one a day
+        SearchDocument.objects.filter(pk=doc.pk).update(
+            published_on=dt.date(2026, 1, 1) + dt.timedelta(days=n)
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_searchdocument")
-    monkeypatch.setattr(PostgresBackend, "walk_above", 20)
+    together = ["权责清单", "三公经费"]
     backend = PostgresBackend()
-    together, apart = ["权责清单", "三公经费"], ["权责清单", "工作"]
-    for words in (together, apart):
-        assert backend._estimate(backend._query(words), Filters(), "tsv") <= 20
-    assert backend._choose(backend._query(together), together, Filters(), "tsv") == (True, 30)
-    assert backend._choose(backend._query(apart), apart, Filters(), "tsv")[0] is False
-    assert search("权责清单 三公经费").total == 30
+    monkeypatch.setattr(PostgresBackend, "walk_above", 20)
+    query = backend._query(together)
+    assert backend._choose(query, together, Filters(), "tsv")[0] == "window"
+    monkeypatch.setattr(PostgresBackend, "window_margin", 0.05)  # a first window of a day
+    windowed = search("权责清单 三公经费")
+    monkeypatch.setattr(PostgresBackend, "walk_above", 10**9)  # gather them all
+    gathered = search("权责清单 三公经费")
+    assert [h.url for h in windowed.hits] == [h.url for h in gathered.hits]
+    assert windowed.total == gathered.total == 30
 
 
 def test_drafts_are_never_indexed_and_withdrawal_removes_at_once(
