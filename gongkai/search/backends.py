@@ -273,6 +273,7 @@ class PostgresBackend:
     walk_above = 20_000  # estimated matches above which gathering them all costs too much
     walk_share = 0.05  # estimated share of all documents above which walking is cheapest
     window_margin = 3  # a window is sized to hold this many times the matches kept
+    probe_rows = 1_000  # the newest documents looked at when the estimates disagree
 
     # The GIN indexes (as migration 0002 creates them): dropped for a full reindex and built
     # again at the end, which is several times faster than growing them row by row.
@@ -396,17 +397,38 @@ class PostgresBackend:
         self, query: str, words: list[str], filters: Filters, column: str
     ) -> tuple[str, int]:
         """The plan (``walk``, ``gather`` or ``window``) and the matches expected. The planner
-        estimates several words as if independent — too low for words that occur together
-        (the two characters of a name the segmenter cut in two) — so a query gathers all its
-        matches only when its rarest word alone is rare too."""
+        estimates one word well, but several words as if independent — far too low for words
+        that occur together (the two characters of a name the segmenter cut in two). So the
+        rarest word alone bounds what is gathered, and where it alone is common but the words
+        together may not be, the newest ``probe_rows`` documents are looked at to tell."""
         estimate = self._estimate(query, filters, column)
-        if estimate <= self.walk_above:
-            if len(words) < 2:
-                return "gather", estimate
+        rarest = estimate
+        if len(words) > 1:
             rarest = min(self._estimate(self._query([w]), filters, column) for w in words)
-            return ("gather" if rarest <= self.walk_above else "window"), estimate
+        if rarest <= self.walk_above:
+            return "gather", estimate
         rows, _newest, _oldest = self._extent()
-        return ("walk" if estimate > self.walk_share * rows else "window"), estimate
+        common = self.walk_share * rows
+        if estimate > common:
+            return "walk", estimate
+        if rarest <= common:
+            return "window", estimate
+        share = self._probe(query, filters, column)
+        if share > self.walk_share:
+            return "walk", max(estimate, round(share * rows))
+        return "window", max(estimate, round(share * rows))
+
+    def _probe(self, query: str, filters: Filters, column: str) -> float:
+        """The share of the newest ``probe_rows`` documents (within the filters) that match."""
+        where, params = _filter_sql(filters, "d")
+        found = _rows(
+            f"SELECT count(*) FILTER (WHERE m), count(*) FROM (SELECT d.{column} @@ "
+            f"to_tsquery('simple', %s) AS m FROM {DOCUMENTS} d WHERE true{where} "
+            "ORDER BY d.published_on DESC, d.id DESC LIMIT %s) p",
+            [query, *params, self.probe_rows],
+        )
+        matched, seen = found[0]
+        return float(matched) / seen if seen else 0.0
 
     def _extent(self) -> tuple[float, dt.date | None, dt.date | None]:
         """The documents' number (the planner's) and their newest and oldest publication day."""
