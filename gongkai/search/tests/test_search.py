@@ -110,8 +110,9 @@ def test_postgres_windows_words_that_occur_together(
     world: Any, nodes: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
     """The planner takes two words as independent: for words that always occur together its
-    estimate is far too low to gather all their matches on, so the newest days are searched,
-    widened until they hold enough — the same hits as gathering them all."""
+    estimate is far too low. Between gathering all matches and walking the newest documents, a
+    window of the newest days (widened until it holds enough) or a probe of the newest
+    documents decides — each giving the same hits as gathering them all."""
     from django.db import connection
 
     from gongkai.search.backends import PostgresBackend
@@ -130,15 +131,22 @@ def test_postgres_windows_words_that_occur_together(
         cursor.execute("ANALYZE search_searchdocument")
     together = ["权责清单", "三公经费"]
     backend = PostgresBackend()
-    monkeypatch.setattr(PostgresBackend, "walk_above", 20)
     query = backend._query(together)
+    monkeypatch.setattr(PostgresBackend, "walk_above", 20)  # 30 matches: too many to gather
+    monkeypatch.setattr(PostgresBackend, "walk_share", 0.9)  # and too few to walk
     assert backend._choose(query, together, Filters(), "tsv")[0] == "window"
     monkeypatch.setattr(PostgresBackend, "window_margin", 0.05)  # a first window of a day
     windowed = search("权责清单 三公经费")
+    # Each word alone in half the documents, the pair estimated at a quarter: a probe of the
+    # newest documents finds the pair in half of them, and walking wins.
+    monkeypatch.setattr(PostgresBackend, "walk_share", 0.4)
+    assert backend._choose(query, together, Filters(), "tsv") == ("walk", 30)
+    walked = search("权责清单 三公经费")
     monkeypatch.setattr(PostgresBackend, "walk_above", 10**9)  # gather them all
     gathered = search("权责清单 三公经费")
     assert [h.url for h in windowed.hits] == [h.url for h in gathered.hits]
-    assert windowed.total == gathered.total == 30
+    assert [h.url for h in walked.hits] == [h.url for h in gathered.hits]
+    assert windowed.total == walked.total == gathered.total == 30
 
 
 def test_drafts_are_never_indexed_and_withdrawal_removes_at_once(
