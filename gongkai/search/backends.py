@@ -46,6 +46,10 @@ class Ranked:
 
 
 class Backend(Protocol):
+    concurrent_writes: bool  # whether a reindex may store from several connections at once
+
+    def reserve_ids(self, count: int) -> int: ...
+
     def insert(self, docs: list[Any], words: list[tuple[str, str]]) -> None: ...
 
     def add(self, rows: Iterable[tuple[int, str, str]], *, fresh: bool = False) -> None: ...
@@ -101,7 +105,12 @@ class SqliteBackend:
     """FTS5 over the segmented title and body, and over titles alone; rowid = document id
     (documents are indexed in publication order, so a higher rowid is newer)."""
 
+    concurrent_writes = False  # one writer at a time; and rowids must follow publication order
     table = "search_fts"
+
+    def reserve_ids(self, count: int) -> int:
+        raise NotImplementedError  # documents are numbered by the one writer as it stores
+
     titles = "search_title_fts"
 
     @contextlib.contextmanager
@@ -268,6 +277,7 @@ class PostgresBackend:
     estimates it from the column statistics: the GIN index for rare words, the newest-first
     index (stopping early) for frequent ones."""
 
+    concurrent_writes = True
     candidates = 300
     title_candidates = 100
     walk_above = 20_000  # estimated matches above which gathering them all costs too much
@@ -291,24 +301,44 @@ class PostgresBackend:
             yield
         finally:
             with connection.cursor() as cursor:
-                cursor.execute("SET maintenance_work_mem = '512MB'")
+                # Ids given by the loader (see insert): new documents continue after them.
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{DOCUMENTS}', 'id'), "
+                    f"COALESCE(max(id), 0) + 1, false) FROM {DOCUMENTS}"
+                )
+                cursor.execute("SET maintenance_work_mem = '1GB'")
                 try:
                     for create in self.gin.values():
                         cursor.execute(create)
                 finally:
                     cursor.execute("RESET maintenance_work_mem")
 
+    def reserve_ids(self, count: int) -> int:
+        """The first of ``count`` document ids set aside for a loader that numbers documents
+        itself (a publication meanwhile takes an id after them)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{DOCUMENTS}', 'id'))")
+            first = int(cursor.fetchone()[0])
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{DOCUMENTS}', 'id'), %s)",
+                [first + count],
+            )
+        return first
+
     _vector = (
         "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B')"
     )
 
     def insert(self, docs: list[Any], words: list[tuple[str, str]]) -> None:
+        """Store documents with their vectors; with their ids when they have them (a reindex
+        storing from several processes numbers them in publication order itself)."""
+        given = bool(docs) and docs[0].pk is not None
         columns = (
-            "doc_id, title, body, url, published_on, organ_id, node_id, kind, publisher, "
-            "dictionary, tsv, title_tsv"
+            f"{'id, ' if given else ''}doc_id, title, body, url, published_on, organ_id, "
+            "node_id, kind, publisher, dictionary, tsv, title_tsv"
         )
-        row = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, " + self._vector + ", "
-        row += "to_tsvector('simple', %s))"
+        row = f"({'%s, ' if given else ''}%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+        row += self._vector + ", to_tsvector('simple', %s))"
         with connection.cursor() as cursor:
             for start in range(0, len(docs), 500):
                 chunk = list(
@@ -316,6 +346,7 @@ class PostgresBackend:
                 )
                 params: list[Any] = []
                 for d, (t, b) in chunk:
+                    params += [d.pk] if given else []
                     params += [d.doc_id, d.title, d.body, d.url, d.published_on, d.organ_id]
                     params += [d.node_id, d.kind, d.publisher, d.dictionary, t, b, t]
                 cursor.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from html import unescape
 from typing import Any
@@ -76,6 +77,19 @@ def _prepare(doc: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any], str, str]
     HTML is reduced to text and cut there, the main process only stores)."""
     fields = _fields(doc[1])
     return fields, index_words(fields["title"]), index_words(fields["body"])
+
+
+def _store(pending: list[tuple[str, dict[str, Any]]], first_id: int) -> int:
+    """Cut and store a batch of documents (in a worker, over the worker's own connection),
+    numbered from ``first_id``: batches stored side by side keep their publication order."""
+    prepared = [_prepare(doc) for doc in pending]
+    docs = [
+        SearchDocument(pk=first_id + n, doc_id=doc_id, **fields)
+        for n, ((doc_id, _doc), (fields, _t, _b)) in enumerate(zip(pending, prepared, strict=True))
+    ]
+    with transaction.atomic():
+        get_backend().insert(docs, [(t, b) for _fields, t, b in prepared])
+    return len(docs)
 
 
 def _published_documents(chunk: int = 2000) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -162,8 +176,27 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
         if progress:
             progress(done, total)
 
+    # Where the engine takes several writers (PostgreSQL), each worker stores the batch it cut,
+    # over its own connection: the database's work on the vectors runs on every core.
+    stored: deque[Any] = deque()
+    store_in_workers = pool is not None and backend.concurrent_writes
+    # The ids they give, in publication order (batches are stored side by side).
+    numbered = backend.reserve_ids(total + 1) - 1 if store_in_workers else 0
+
+    def collect(keep: int) -> None:
+        nonlocal done
+        while len(stored) > keep:
+            done += stored.popleft().get()
+            if progress:
+                progress(done, total)
+
     def flush(pending: list[tuple[str, dict[str, Any]]]) -> None:
-        nonlocal waiting
+        nonlocal waiting, numbered
+        if store_in_workers and pool is not None:
+            stored.append(pool.apply_async(_store, (pending, numbered + 1)))
+            numbered += len(pending)
+            collect(keep=jobs)  # a batch in hand for each worker, no more
+            return
         job = (
             pool.map_async(_prepare, pending, chunksize=100)
             if pool
@@ -183,6 +216,7 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
             if pending:
                 flush(pending)
             finish()
+            collect(keep=0)
         finally:
             if pool is not None:
                 pool.close()

@@ -200,6 +200,27 @@ def test_reindex_rebuilds_the_same_results(
             assert {r[0] for r in cursor.fetchall()} == {"search_tsv_gin", "search_title_tsv_gin"}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_reindex_in_worker_processes(
+    world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """With workers, the text is cut in them (and on PostgreSQL stored by them, each over its
+    own connection): the same documents as before, every batch stored."""
+    from gongkai.search.services import reindex
+
+    capture = django_capture_on_commit_callbacks
+    for n in range(7):
+        _publish(world, nodes, capture, f"权责清单第{n}批", f"正文{n}")
+    before = [h.url for h in search("权责清单").hits]
+    seen: list[int] = []
+    assert reindex(jobs=2, batch=2, progress=lambda done, total: seen.append(done)) == 7
+    assert seen[-1] == 7
+    assert [h.url for h in search("权责清单").hits] == before
+    assert SearchDocument.objects.count() == 7
+    newer = _publish(world, nodes, capture, "权责清单第7批", "正文")  # an id after theirs
+    assert search("权责清单").hits[0].url == newer.public_url()
+
+
 def test_reindex_reads_the_document_the_item_gives(
     world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
