@@ -368,7 +368,10 @@ class PostgresBackend:
         pass  # the document row carries its vectors and is deleted with it
 
     def clear(self) -> None:
-        pass  # the vectors go with the document rows
+        """Empty the index: the vectors go with the document rows, truncated (deleting a
+        million rows one by one took a minute)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {DOCUMENTS}")
 
     @staticmethod
     def _query(words: list[str]) -> str:
