@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -77,21 +77,28 @@ class Published:
 
 
 def _render_to(root: Path, urls: Iterable[str], *, durable: bool = True) -> Published:
-    """Render ``urls`` into ``root``; a page that no longer exists loses its file. The files
-    are compressed, written and flushed by a second thread while the next pages render (those
-    calls let go of the interpreter: the disk's wait overlaps the rendering)."""
+    """Render ``urls`` into ``root``; a page that no longer exists loses its file. Durable
+    files (a publication) are compressed, written and flushed by a second thread while the next
+    pages render: the wait for the disk overlaps the rendering. A build writes in line (its
+    processes keep every core busy; a thread each only added contention)."""
     result = Published()
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        writes = []
+    writer = ThreadPoolExecutor(max_workers=1) if durable else None
+    writes: list[Future[list[Written]] | list[Written]] = []
+    try:
         for url, body in render_many(urls):
             path = file_for_url(url)
             if body is None:
                 result.removed += remove_file(root, path)
                 result.gone.append(url)
+            elif writer is not None:
+                writes.append(writer.submit(write_file, root, path, body))
             else:
-                writes.append(writer.submit(write_file, root, path, body, durable=durable))
-        for write in writes:
-            result.written += write.result()
+                writes.append(write_file(root, path, body, durable=False))
+    finally:
+        if writer is not None:
+            writer.shutdown()
+    for write in writes:
+        result.written += write if isinstance(write, list) else write.result()
     return result
 
 
