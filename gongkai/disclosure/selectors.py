@@ -160,7 +160,7 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
                 if current is not None
                 else [],
                 "organ": item.organ,
-                "validity": validity[item.validity],
+                "validity": validity.get(item.validity, item.validity),
                 "interpretations": sorted(  # the model's order: newest first
                     interpretations.get(pk, []),
                     key=lambda i: (i.published_on or dt.date.min, i.updated_at),

@@ -169,13 +169,15 @@ def snapshot() -> Iterator[None]:
     if connection.in_atomic_block or not connection.get_autocommit():
         yield
         return
+    # Connect (and run a pending health check) first: its query must not open the transaction.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
     if connection.vendor == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             yield
         return
-    connection.ensure_connection()
     if connection.connection.in_transaction:  # within an enclosing snapshot
         yield
         return
@@ -184,8 +186,9 @@ def snapshot() -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("COMMIT")
+        if connection.connection.in_transaction:  # not already ended by an error
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")
 
 
 def ordered_ids(node: CatalogueNode) -> list[int]:
@@ -215,7 +218,8 @@ class ListRow:
         return item_url(self.pk)
 
     def get_validity_display(self) -> str:
-        return str(Validity(self.validity).label)
+        labels = dict(Validity.choices)
+        return str(labels.get(self.validity, self.validity))
 
 
 # ListRow's fields, in order, as the item's columns (the last two through its unit and node).

@@ -144,11 +144,16 @@ def publish_urls(urls: Iterable[str], *, source: str = "", version: int = 0) -> 
     """Render ``urls`` into the live site; pages that no longer exist are removed."""
     with selectors.snapshot():  # the pages agree with each other
         result = _render_to(live_dir(), urls)
+    _enter(result, source=source, version=version)
+    return result
+
+
+def _enter(result: Published, *, source: str, version: int) -> None:
+    """Enter what a publication wrote and removed in the manifest."""
     with transaction.atomic():
         _record(result.written, source=source, version=version)
         if result.removed:
             PublishedFile.objects.filter(path__in=result.removed).delete()
-    return result
 
 
 def _copy_files(root: Path, files: dict[str, int]) -> list[Written]:
@@ -168,13 +173,15 @@ def publish_item(item_id: int) -> Published:
     and its attachments (copied while it is published, removed once withdrawn)."""
     from gongkai.disclosure.models import DisclosureItem
 
-    item = DisclosureItem.objects.filter(pk=item_id).first()
-    if item is None:
-        return Published()
-    source = f"disclosure.item:{item.pk}"
-    with selectors.build_cache(full=False):
-        urls = pages.urls_for_item(item)
-        result = publish_urls(urls, source=source, version=item.version)
+    # One snapshot for the pages it changes and for what they show: the count that places the
+    # item's numbered page is the count its lists are rendered with.
+    with selectors.snapshot(), selectors.build_cache(full=False):
+        item = DisclosureItem.objects.filter(pk=item_id).first()
+        if item is None:
+            return Published()
+        source = f"disclosure.item:{item.pk}"
+        result = _render_to(live_dir(), pages.urls_for_item(item))
+    _enter(result, source=source, version=item.version)
     keep, drop = pages.public_files(item)
     root = live_dir()
     files = _copy_files(root, keep)

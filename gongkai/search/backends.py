@@ -301,11 +301,6 @@ class PostgresBackend:
             yield
         finally:
             with connection.cursor() as cursor:
-                # Ids given by the loader (see insert): new documents continue after them.
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{DOCUMENTS}', 'id'), "
-                    f"COALESCE(max(id), 0) + 1, false) FROM {DOCUMENTS}"
-                )
                 cursor.execute("SET maintenance_work_mem = '1GB'")
                 try:
                     for create in self.gin.values():
@@ -316,13 +311,13 @@ class PostgresBackend:
     def reserve_ids(self, count: int) -> int:
         """The first of ``count`` document ids set aside for a loader that numbers documents
         itself (a publication meanwhile takes an id after them)."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{DOCUMENTS}', 'id'))")
+        sequence = f"pg_get_serial_sequence('{DOCUMENTS}', 'id')"
+        with transaction.atomic(), connection.cursor() as cursor:
+            # No insert (nor its nextval) between reading the sequence and moving it on.
+            cursor.execute(f"LOCK TABLE {DOCUMENTS} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"SELECT nextval({sequence})")
             first = int(cursor.fetchone()[0])
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{DOCUMENTS}', 'id'), %s)",
-                [first + count],
-            )
+            cursor.execute(f"SELECT setval({sequence}, %s)", [first + count])
         return first
 
     _vector = (

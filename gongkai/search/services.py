@@ -190,8 +190,6 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
     # over its own connection: the database's work on the vectors runs on every core.
     stored: deque[Any] = deque()
     store_in_workers = pool is not None and backend.concurrent_writes
-    # The ids they give, in publication order (batches are stored side by side).
-    numbered = backend.reserve_ids(total + 1) - 1 if store_in_workers else 0
 
     def collect(keep: int) -> None:
         nonlocal done
@@ -201,10 +199,10 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
                 progress(done, total)
 
     def flush(pending: list[tuple[str, dict[str, Any]]]) -> None:
-        nonlocal waiting, numbered
+        nonlocal waiting
         if store_in_workers and pool is not None:
-            stored.append(pool.apply_async(_store, (pending, numbered + 1)))
-            numbered += len(pending)
+            first = backend.reserve_ids(len(pending))  # in publication order, batch by batch
+            stored.append(pool.apply_async(_store, (pending, first)))
             collect(keep=jobs)  # a batch in hand for each worker, no more
             return
         job = (
