@@ -27,6 +27,14 @@ class Validity(models.TextChoices):
     AMENDED = "amended", _("已修改")
 
 
+_VALIDITY_LABELS = dict(Validity.choices)
+
+
+def validity_label(value: str) -> str:
+    """The label of a validity value (one unknown to this version, from older data, as it is)."""
+    return str(_VALIDITY_LABELS.get(value, value))
+
+
 class ItemKind(models.TextChoices):
     GENERAL = "general", _("政府信息")
     POLICY = "policy", _("政策文件")

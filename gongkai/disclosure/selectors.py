@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, can
 from gongkai.accounts.selectors import list_actable_units
-from gongkai.disclosure.choices import ItemKind, ItemStatus, Validity
+from gongkai.disclosure.choices import ItemKind, ItemStatus, validity_label
 from gongkai.disclosure.models import CatalogueNode, DisclosureItem, ItemVersion
 
 SORTS = {
@@ -116,7 +116,6 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
         shared = model.objects.in_bulk({getattr(i, f"{field}_id") for i in items.values()})
         for one in items.values():
             setattr(one, field, shared[getattr(one, f"{field}_id")])
-    validity = {value: str(label) for value, label in Validity.choices}
     # The documents they point to (a successor, the policy interpreted): title and status only.
     linked_ids = {i.replaced_by_id for i in items.values()} | {
         i.interprets_id for i in items.values()
@@ -160,7 +159,7 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
                 if current is not None
                 else [],
                 "organ": item.organ,
-                "validity": validity.get(item.validity, item.validity),
+                "validity": validity_label(item.validity),
                 "interpretations": sorted(  # the model's order: newest first
                     interpretations.get(pk, []),
                     key=lambda i: (i.published_on or dt.date.min, i.updated_at),

@@ -28,27 +28,27 @@ from markupsafe import Markup
 
 _translated: dict[tuple[str | None, str], Markup] = {}
 # While fragments() is open: its language, and the layout parts rendered so far.
-_language: ContextVar[str | None] = ContextVar("gongkai_fragments_language", default=None)
-_fragments: ContextVar[dict[object, Markup] | None] = ContextVar("gongkai_fragments", default=None)
+_open: ContextVar[tuple[str | None, dict[object, Markup]] | None] = ContextVar(
+    "gongkai_fragments", default=None
+)
 
 
 @contextmanager
 def fragments() -> Iterator[None]:
     """Reuse the layout's organ-only parts in the pages rendered within (see above)."""
-    memo = _fragments.set({})
-    language = _language.set(translation.get_language())
+    token = _open.set((translation.get_language(), {}))
     try:
         yield
     finally:
-        _fragments.reset(memo)
-        _language.reset(language)
+        _open.reset(token)
 
 
 def once(key: object, render: Callable[[], Any]) -> Markup:
     """``render()`` (a layout macro), rendered once per key and language within fragments()."""
-    memo = _fragments.get()
-    if memo is None:
+    opened = _open.get()
+    if opened is None:
         return Markup(render())  # noqa: S704 — a macro's output, escaped as it was rendered
+    memo = opened[1]
     found = memo.get(key)
     if found is None:
         found = memo[key] = Markup(render())  # noqa: S704 — as above
@@ -56,7 +56,8 @@ def once(key: object, render: Callable[[], Any]) -> Markup:
 
 
 def gettext(message: str, **values: Any) -> Markup:
-    key = (_language.get() or translation.get_language(), message)
+    opened = _open.get()
+    key = (opened[0] if opened else translation.get_language(), message)
     text = _translated.get(key)
     if text is None:  # the catalogue's own text, not user input
         text = _translated[key] = Markup(translation.gettext(message))  # noqa: S704

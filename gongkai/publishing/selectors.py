@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from gongkai.disclosure.choices import Validity
+from gongkai.disclosure.choices import validity_label
 from gongkai.disclosure.models import (
     LISTED,
     LISTED_SQL,
@@ -218,8 +218,7 @@ class ListRow:
         return item_url(self.pk)
 
     def get_validity_display(self) -> str:
-        labels = dict(Validity.choices)
-        return str(labels.get(self.validity, self.validity))
+        return validity_label(self.validity)
 
 
 # ListRow's fields, in order, as the item's columns (the last two through its unit and node).

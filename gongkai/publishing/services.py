@@ -140,14 +140,6 @@ def _record(
     )
 
 
-def publish_urls(urls: Iterable[str], *, source: str = "", version: int = 0) -> Published:
-    """Render ``urls`` into the live site; pages that no longer exist are removed."""
-    with selectors.snapshot():  # the pages agree with each other
-        result = _render_to(live_dir(), urls)
-    _enter(result, source=source, version=version)
-    return result
-
-
 def _enter(result: Published, *, source: str, version: int) -> None:
     """Enter what a publication wrote and removed in the manifest."""
     with transaction.atomic():

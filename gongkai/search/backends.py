@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -46,9 +47,10 @@ class Ranked:
 
 
 class Backend(Protocol):
-    concurrent_writes: bool  # whether a reindex may store from several connections at once
-
-    def reserve_ids(self, count: int) -> int: ...
+    def reserve_ids(self, count: int) -> int | None:
+        """The first of ``count`` ids set aside for documents stored by several processes at
+        once; ``None`` where the engine takes one writer only."""
+        ...
 
     def insert(self, docs: list[Any], words: list[tuple[str, str]]) -> None: ...
 
@@ -105,13 +107,11 @@ class SqliteBackend:
     """FTS5 over the segmented title and body, and over titles alone; rowid = document id
     (documents are indexed in publication order, so a higher rowid is newer)."""
 
-    concurrent_writes = False  # one writer at a time; and rowids must follow publication order
     table = "search_fts"
-
-    def reserve_ids(self, count: int) -> int:
-        raise NotImplementedError  # documents are numbered by the one writer as it stores
-
     titles = "search_title_fts"
+
+    def reserve_ids(self, count: int) -> int | None:
+        return None  # one writer at a time, its rowids in publication order
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:
@@ -277,7 +277,6 @@ class PostgresBackend:
     estimates it from the column statistics: the GIN index for rare words, the newest-first
     index (stopping early) for frequent ones."""
 
-    concurrent_writes = True
     candidates = 300
     title_candidates = 100
     walk_above = 20_000  # estimated matches above which gathering them all costs too much
@@ -308,9 +307,8 @@ class PostgresBackend:
                 finally:
                     cursor.execute("RESET maintenance_work_mem")
 
-    def reserve_ids(self, count: int) -> int:
-        """The first of ``count`` document ids set aside for a loader that numbers documents
-        itself (a publication meanwhile takes an id after them)."""
+    def reserve_ids(self, count: int) -> int | None:
+        """The first of ``count`` ids set aside (a publication meanwhile takes one after)."""
         sequence = f"pg_get_serial_sequence('{DOCUMENTS}', 'id')"
         with transaction.atomic(), connection.cursor() as cursor:
             # No insert (nor its nextval) between reading the sequence and moving it on.
@@ -436,7 +434,7 @@ class PostgresBackend:
             rarest = min(self._estimate(self._query([w]), filters, column) for w in words)
         if rarest <= self.walk_above:
             return "gather", estimate
-        rows, _newest, _oldest = self._extent()
+        rows, _newest, _oldest = self._extent
         common = self.walk_share * rows
         if estimate > common:
             return "walk", estimate
@@ -450,17 +448,20 @@ class PostgresBackend:
     def _probe(self, query: str, filters: Filters, column: str) -> float:
         """The share of the newest ``probe_rows`` documents (within the filters) that match."""
         where, params = _filter_sql(filters, "d")
-        found = _rows(
-            f"SELECT count(*) FILTER (WHERE m), count(*) FROM (SELECT d.{column} @@ "
-            f"to_tsquery('simple', %s) AS m FROM {DOCUMENTS} d WHERE true{where} "
-            "ORDER BY d.published_on DESC, d.id DESC LIMIT %s) p",
-            [query, *params, self.probe_rows],
-        )
-        matched, seen = found[0]
-        return float(matched) / seen if seen else 0.0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FILTER (WHERE m), count(*) FROM (SELECT d.{column} @@ "
+                f"to_tsquery('simple', %s) AS m FROM {DOCUMENTS} d WHERE true{where} "
+                "ORDER BY d.published_on DESC, d.id DESC LIMIT %s) p",
+                [query, *params, self.probe_rows],
+            )
+            matched, seen = cursor.fetchone()
+        return matched / seen if seen else 0.0
 
+    @functools.cached_property
     def _extent(self) -> tuple[float, dt.date | None, dt.date | None]:
-        """The documents' number (the planner's) and their newest and oldest publication day."""
+        """The documents' number (the planner's) and their newest and oldest publication day
+        (read once per search: the title and the body queries both may need it)."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT (SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = %s::regclass), "
@@ -483,7 +484,7 @@ class PostgresBackend:
         ``window_margin`` × ``limit`` matches, were the ``estimate`` spread evenly over the
         documents' days, widened four times over while it holds fewer. Whether the window
         came to cover every day (then the matches found are all there are)."""
-        _count, newest, oldest = self._extent()
+        _count, newest, oldest = self._extent
         if newest is None or oldest is None:
             return [], True
         if filters.year is not None:  # the span the matches can be in

@@ -79,18 +79,24 @@ def _prepare(doc: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any], str, str]
     return fields, index_words(fields["title"]), index_words(fields["body"])
 
 
-def _store(pending: list[tuple[str, dict[str, Any]]], first_id: int) -> int:
-    """Cut and store a batch of documents (in a worker, over the worker's own connection),
-    numbered from ``first_id``: batches stored side by side keep their publication order."""
-    prepared = [_prepare(doc) for doc in pending]
+def _save(
+    doc_ids: list[str], prepared: list[tuple[dict[str, Any], str, str]], first_id: int | None
+) -> int:
+    """Store a batch of cut documents in one transaction; numbered from ``first_id`` when given
+    (batches stored side by side keep their publication order), else by the database."""
     docs = [
-        SearchDocument(pk=first_id + n, doc_id=doc_id, **fields)
-        for n, ((doc_id, _doc), (fields, _t, _b)) in enumerate(zip(pending, prepared, strict=True))
+        SearchDocument(pk=None if first_id is None else first_id + n, doc_id=doc_id, **fields)
+        for n, (doc_id, (fields, _t, _b)) in enumerate(zip(doc_ids, prepared, strict=True))
     ]
     with transaction.atomic():
         _no_waiting_for_the_disk()
         get_backend().insert(docs, [(t, b) for _fields, t, b in prepared])
     return len(docs)
+
+
+def _store(pending: list[tuple[str, dict[str, Any]]], first_id: int) -> int:
+    """Cut and store a batch of documents (in a worker, over the worker's own connection)."""
+    return _save([doc_id for doc_id, _doc in pending], [_prepare(d) for d in pending], first_id)
 
 
 def _no_waiting_for_the_disk() -> None:
@@ -164,7 +170,7 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
     done = 0
     pool = None
     if jobs > 1 and not connections["default"].in_atomic_block:
-        connections.close_all()  # the workers only cut text; they never touch the database
+        connections.close_all()  # each process opens its own
         pool = multiprocessing.get_context("fork").Pool(jobs, initializer=dictionary_version)
     waiting: Any = None  # the previous batch, being cut while the one before is stored
 
@@ -174,22 +180,15 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
             return
         batch_ids, job = waiting
         prepared = job.get() if pool else job
-        docs = [
-            SearchDocument(doc_id=doc_id, **fields)
-            for doc_id, (fields, _t, _b) in zip(batch_ids, prepared, strict=True)
-        ]
-        with transaction.atomic():
-            _no_waiting_for_the_disk()
-            backend.insert(docs, [(t, b) for _fields, t, b in prepared])
-        done += len(docs)
+        done += _save(batch_ids, prepared, None)
         waiting = None
         if progress:
             progress(done, total)
 
-    # Where the engine takes several writers (PostgreSQL), each worker stores the batch it cut,
-    # over its own connection: the database's work on the vectors runs on every core.
+    # Where the engine takes several writers (PostgreSQL: it reserves the ids), each worker
+    # stores the batch it cut, over its own connection: the database's work on the vectors runs
+    # on every core. Otherwise the workers only cut text and this process stores.
     stored: deque[Any] = deque()
-    store_in_workers = pool is not None and backend.concurrent_writes
 
     def collect(keep: int) -> None:
         nonlocal done
@@ -200,8 +199,8 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
 
     def flush(pending: list[tuple[str, dict[str, Any]]]) -> None:
         nonlocal waiting
-        if store_in_workers and pool is not None:
-            first = backend.reserve_ids(len(pending))  # in publication order, batch by batch
+        first = backend.reserve_ids(len(pending)) if pool is not None else None
+        if pool is not None and first is not None:  # ids in publication order, batch by batch
             stored.append(pool.apply_async(_store, (pending, first)))
             collect(keep=jobs)  # a batch in hand for each worker, no more
             return
