@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 
-.PHONY: install demo test lint typecheck pytest bench openapi lock chromium a11y-tools clean
+.PHONY: install demo test lint typecheck pytest bench openapi lock chromium nginx a11y-tools clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.11 或更高版本（python3.11+ 不在 PATH 上）。"; exit 1; }
@@ -26,6 +26,14 @@ chromium:
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "未找到 /usr/bin/chromium：请以 root 运行 make test，或手动安装 chromium；浏览器测试将被跳过。"; fi; \
+	fi
+
+# Debian's nginx: a test serves the published site through deploy/nginx.conf.
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+		else echo "未找到 nginx：请以 root 运行 make test，或手动安装 nginx；nginx 测试将被跳过。"; fi; \
 	fi
 
 demo: install
@@ -50,7 +58,7 @@ a11y-tools: install
 		else echo "未找到 java：请以 root 运行 make test，或手动安装 Java；HTML 校验将被跳过。"; fi; \
 	fi
 
-pytest: install chromium a11y-tools
+pytest: install chromium nginx a11y-tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest

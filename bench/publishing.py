@@ -46,18 +46,21 @@ def p95(values: list[float]) -> float:
     return round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1)
 
 
-def hugo_build(count: int, workdir: Path) -> dict[str, float]:
-    """An equivalent Hugo site: ``count`` articles with the same bodies, lists of 20."""
+def hugo_build(count: int, workdir: Path, *, flat: bool = False) -> dict[str, float]:
+    """An equivalent Hugo site: ``count`` articles with the same bodies, lists of 20, at the
+    same kind of address (``/items/N/``: a directory per page). ``flat``: with ``uglyURLs``
+    (``/items/N.html``), the file layout gongkai writes behind its addresses."""
     hugo = shutil.which("hugo")
     if hugo is None:
         return {}
-    site = workdir / "hugo"
+    site = workdir / ("hugo-flat" if flat else "hugo")
     (site / "content" / "items").mkdir(parents=True)
     (site / "layouts" / "_default").mkdir(parents=True)
     (site / "config.toml").write_text(
         'baseURL = "http://127.0.0.1/"\nlanguageCode = "zh-CN"\ntitle = "政府信息公开"\n'
         'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
-        "paginate = 20\n",  # Debian's hugo 0.111 (newer releases: [pagination] pagerSize)
+        "paginate = 20\n"  # Debian's hugo 0.111 (newer releases: [pagination] pagerSize)
+        + ("uglyURLs = true\n" if flat else ""),
         encoding="utf-8",
     )
     layouts = site / "layouts" / "_default"
@@ -92,10 +95,11 @@ def hugo_build(count: int, workdir: Path) -> dict[str, float]:
     subprocess.run([hugo, "--quiet", "--source", str(site)], check=True, capture_output=True)
     seconds = time.perf_counter() - started
     pages = sum(1 for _ in (site / "public").rglob("*.html"))
+    key = "hugo_flat" if flat else "hugo"
     return {
-        "hugo_pages": pages,
-        "hugo_seconds": round(seconds, 1),
-        "hugo_pages_per_s": round(pages / seconds),
+        f"{key}_pages": pages,
+        f"{key}_seconds": round(seconds, 1),
+        f"{key}_pages_per_s": round(pages / seconds),
     }
 
 
@@ -226,6 +230,7 @@ def main() -> None:
         "render_write_p50_ms": round(statistics.median(publisher_only) * 1000, 1),
         "render_write_p95_ms": p95(publisher_only),
         **hugo_build(args.items, workdir),
+        **hugo_build(args.items, workdir, flat=True),
     }
     shutil.rmtree(workdir, ignore_errors=True)
     json.dump(result, sys.stdout)

@@ -123,6 +123,13 @@ def publishing_lines(r: dict[str, Any]) -> list[str]:
             f"| Hugo, same page count | {r['hugo_pages']:,} pages in {r['hugo_seconds']:.0f} s "
             f"= {r['hugo_pages_per_s']:,} pages/s | {'met' if met else 'not met'} |"
         )
+    if r.get("hugo_flat_pages_per_s"):
+        lines.append(
+            f"| Hugo with `uglyURLs` (flat files, as gongkai writes item pages; addresses "
+            f"`/items/N.html`) | {r['hugo_flat_pages']:,} pages in "
+            f"{r['hugo_flat_seconds']:.0f} s = {r['hugo_flat_pages_per_s']:,} pages/s | "
+            "for reference |"
+        )
     return lines
 
 

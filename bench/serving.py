@@ -54,26 +54,6 @@ def wrk(url: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-def nginx_conf(work: Path, site: Path, app_port: int, port: int) -> Path:
-    server = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    server = server.replace("root /srv/gongkai/var/site;", f"root {site};")
-    server = server.replace("server 127.0.0.1:8000", f"server 127.0.0.1:{app_port}")
-    server = server.replace("/srv/gongkai/staticfiles/", f"{site}/static/")
-    conf = work / "nginx.conf"
-    conf.write_text(
-        f"worker_processes 2;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
-        "events { worker_connections 1024; }\n"
-        f"http {{\n include /etc/nginx/mime.types;\n access_log off;\n"
-        f" client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;\n"
-        f" fastcgi_temp_path {work}/fcgi; uwsgi_temp_path {work}/uwsgi;\n"
-        f" scgi_temp_path {work}/scgi;\n"
-        f"{server}\n}}\n",
-        encoding="utf-8",
-    )
-    return conf
-
-
 def main() -> None:
     if not (shutil.which("nginx") and shutil.which("wrk")):
         json.dump({"error": "nginx and wrk are needed (apt-get install nginx wrk)"}, sys.stdout)
@@ -82,14 +62,16 @@ def main() -> None:
     from django.core.management import call_command
 
     from gongkai.disclosure.models import DisclosureItem
+    from gongkai.publishing.nginx import local_conf
     from gongkai.publishing.services import build_site, live_dir
+    from gongkai.publishing.writer import file_for_url
 
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     build_site(jobs=1)
     item = DisclosureItem.objects.get(status="published")
     site = live_dir()
     page = item.public_url()
-    size = (site / page.lstrip("/") / "index.html").stat().st_size
+    size = (site / file_for_url(page)).stat().st_size
     work = Path(tempfile.mkdtemp(prefix="gongkai-serving-"))
     app_port, nginx_port = free_port(), free_port()
     env = {
@@ -118,7 +100,7 @@ def main() -> None:
         [
             "nginx",
             "-c",
-            str(nginx_conf(work, site.parent / site.name, app_port, nginx_port)),
+            str(local_conf(work, site.parent / site.name, port=nginx_port, app_port=app_port)),
             "-g",
             "daemon off;",
         ],

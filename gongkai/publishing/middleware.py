@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponseBase
 
-from gongkai.publishing.writer import file_for_url, safe_relative
+from gongkai.publishing.writer import ITEM_FILE, file_for_url, safe_relative
 
 DYNAMIC = (
     "/staff/",
@@ -47,6 +47,8 @@ class StaticSiteMiddleware:
         return self.get_response(request)
 
     def _file(self, request: HttpRequest) -> FileResponse | None:
+        if ITEM_FILE.match(request.path):  # an item page's file, by its own address only
+            return None
         try:
             rel = safe_relative(file_for_url(request.path) or "index.html")
         except ValueError:

@@ -19,7 +19,8 @@ from django.template.response import SimpleTemplateResponse
 from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 
-ITEM_URL = re.compile(r"^/xxgk/items/(\d+)/$")
+from gongkai.publishing.writer import ITEM_URL
+
 NODE_PAGE_URL = re.compile(r"^/xxgk/(\d+)/([^/]+)/p(\d+)\.html$")
 
 

@@ -36,12 +36,13 @@ _full = False
 
 
 @contextmanager
-def build_cache(*, full: bool = True) -> Iterator[None]:
+def build_cache(*, full: bool = True, memo: dict[object, Any] | None = None) -> Iterator[None]:
     """Remember node families and list counts while one publication's pages are rendered, and
     during a full build (``full``) each node's ordered ids too (its numbered pages are rendered
-    one after another). Outside it every call reads the database afresh."""
+    one after another, in chunks: ``memo`` is kept by the build across them). Outside it every
+    call reads the database afresh."""
     global _cache, _full
-    _cache, _full = {}, full
+    _cache, _full = ({} if memo is None else memo), full
     try:
         with fragments():
             yield
@@ -236,9 +237,10 @@ ROW_FIELDS = (
 
 
 def _rows(ids: list[int]) -> list[ListRow]:
-    """The list rows of ``ids``, in that order (remembered while a cache is open: a publication
-    shows the newest items on several pages)."""
-    known: dict[int, ListRow] = _cache.setdefault("rows", {}) if _cache is not None else {}
+    """The list rows of ``ids``, in that order (remembered while a publication's cache is open:
+    it shows the newest items on several pages; a build lists each row once or twice, and would
+    only pile them up)."""
+    known: dict[int, ListRow] = _cache.setdefault("rows", {}) if _cache and not _full else {}
     missing = [pk for pk in dict.fromkeys(ids) if pk not in known]
     for start in range(0, len(missing), 2000):
         query = DisclosureItem.objects.filter(pk__in=missing[start : start + 2000]).order_by()

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -189,11 +190,23 @@ def publish_item(item_id: int) -> Published:
 # --- full build ------------------------------------------------------------------------------
 
 
+_build_memo: tuple[str, dict[object, Any]] | None = None
+
+
+def _memo_for(release: str) -> dict[object, Any]:
+    """What a process remembers across the chunks it renders of one build (each node's ordered
+    ids: its numbered pages span many chunks)."""
+    global _build_memo
+    if _build_memo is None or _build_memo[0] != release:
+        _build_memo = (release, {})
+    return _build_memo[1]
+
+
 def _render_chunk(args: tuple[str, list[str]]) -> tuple[list[Written], list[str], int]:
     """Render a chunk of a full build into the new release (which nobody reads yet: its files
     are written straight, and flushed to disk once, before the switch)."""
     root, urls = args
-    with selectors.build_cache():
+    with selectors.build_cache(memo=_memo_for(root)):
         rendered = _render_to(Path(root), urls, durable=False)
     return rendered.written, rendered.gone, len(urls)
 
@@ -239,13 +252,17 @@ def _build_lock() -> Iterator[None]:
 
 def build_site(*, jobs: int = 1, progress: Progress | None = None) -> Built:
     """Render every page into a new release, then switch the site to it at once."""
+    global _build_memo
     with _build_lock():
-        return _build(jobs, progress)
+        try:
+            return _build(jobs, progress)
+        finally:
+            _build_memo = None  # rendered here (one process): not kept past the build
 
 
 def _build(jobs: int, progress: Progress | None) -> Built:
     started = timezone.now()
-    release = _new_release(releases_dir() / f"{started:%Y%m%d-%H%M%S-%f}")
+    release, recycled = _new_release(releases_dir() / f"{started:%Y%m%d-%H%M%S-%f}")
     urls = list(pages.site_urls())
     total, done = len(urls), 0
     written = _copy_assets(release)
@@ -265,11 +282,16 @@ def _build(jobs: int, progress: Progress | None) -> Built:
             done += count
             if progress:
                 progress(done, total)
-    _remove_stale(release, {w.path for w in written})
-    os.sync()  # every file of the release on disk before it goes live
-    with transaction.atomic():
-        PublishedFile.objects.all().delete()  # the index of files, rebuilt with the release
-        _record(written, source="build", fresh=True)
+    if recycled:
+        _remove_stale(release, {w.path for w in written})
+    # Every file of the release on disk before it goes live; the flush (which waits for the
+    # disk, not the processor) runs while the manifest is written.
+    with ThreadPoolExecutor(max_workers=1) as flusher:
+        flushed = flusher.submit(os.sync)
+        with transaction.atomic():
+            PublishedFile.objects.all().delete()  # the index of files, rebuilt with the release
+            _record(written, source="build", fresh=True)
+        flushed.result()
     _point(site_root(), release)
     seconds = (timezone.now() - started).total_seconds()
     return Built(release, total - len(failed), len(written), seconds, failed)
@@ -284,10 +306,11 @@ def _can_fork() -> bool:
     return not (connection.vendor == "sqlite" and in_memory)
 
 
-def _new_release(path: Path) -> Path:
-    """The directory of a new release. The site keeps the live release and the one before it
-    (to roll back to); an older one is recycled — renamed and overwritten, its leftover files
-    removed at the end — which costs far less than deleting a whole tree and writing another."""
+def _new_release(path: Path) -> tuple[Path, bool]:
+    """The directory of a new release, and whether it is a recycled one. The site keeps the
+    live release and the one before it (to roll back to); an older one is recycled — renamed
+    and overwritten, its leftover files removed at the end — which costs far less than
+    deleting a whole tree and writing another."""
     live = live_dir().resolve()
     releases_dir().mkdir(parents=True, exist_ok=True)  # an older install: a plain directory
     olds = sorted(
@@ -298,9 +321,9 @@ def _new_release(path: Path) -> Path:
         shutil.rmtree(extra, ignore_errors=True)
     if olds:
         olds[-1].rename(path)  # the newest of the old ones: the fewest files to replace
-    else:
-        path.mkdir(parents=True)
-    return path
+        return path, True
+    path.mkdir(parents=True)
+    return path, False
 
 
 def _remove_stale(release: Path, keep: set[str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -106,6 +107,18 @@ def remove_file(root: Path, path: str) -> list[str]:
     return removed
 
 
+# An item's page (/xxgk/items/<id>/) and the file it is published as (xxgk/items/<id>.html):
+# item pages are nearly the whole site, and a directory each cost the file system more than
+# the page itself (a full build spent most of its time making them). nginx maps the address to
+# the file (deploy/nginx.conf), the embedded server through ``file_for_url``.
+ITEM_URL = re.compile(r"^/xxgk/items/(\d+)/$")
+ITEM_FILE = re.compile(r"^/?xxgk/items/(\d+)\.html$")
+
+
 def file_for_url(url: str) -> str:
-    """The file a URL is published as: ``/a/b/`` → ``a/b/index.html``."""
+    """The file a URL is published as: ``/a/b/`` → ``a/b/index.html``, an item's page
+    ``/xxgk/items/7/`` → ``xxgk/items/7.html``."""
+    item = ITEM_URL.match(url)
+    if item is not None:
+        return f"xxgk/items/{item.group(1)}.html"
     return (url.lstrip("/") + "index.html") if url.endswith("/") else url.lstrip("/")

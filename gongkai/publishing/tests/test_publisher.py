@@ -4,13 +4,14 @@ and the published files are readable with no application running."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import http.client
 import multiprocessing
 import os
+import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -26,6 +27,7 @@ from gongkai.disclosure import services as disclosure
 from gongkai.disclosure.catalogue import ensure_catalogue
 from gongkai.disclosure.tests.test_workflow import _draft, _through
 from gongkai.publishing import pages, selectors
+from gongkai.publishing.nginx import local_conf
 from gongkai.publishing.services import build_site, check_site, live_dir, publish_item
 from gongkai.publishing.writer import file_for_url, write_atomic
 
@@ -63,8 +65,8 @@ def test_one_publication_changes_exactly_its_pages(site: Path, world: Any, nodes
     first = made[0]
     build_site(jobs=1)  # two full numbered pages in 行政法规、规章和规范性文件 (s01)
     before = _files(site)
-    assert f"xxgk/items/{first.pk}/index.html" in before
-    assert f"xxgk/items/{first.pk}/index.html.gz" in before
+    assert f"xxgk/items/{first.pk}.html" in before
+    assert f"xxgk/items/{first.pk}.html.gz" in before
 
     item = _published(world, nodes, "关于公布2026年权责清单的通知")
     expected = {file_for_url(u) for u in pages.urls_for_item(item)}
@@ -103,11 +105,11 @@ def test_check_site_finds_edited_deleted_and_extra_files(
     build_site(jobs=2)
     assert check_site().ok
     root = live_dir()
-    (root / f"xxgk/items/{item.pk}/index.html").write_text("<p>篡改</p>")
+    (root / f"xxgk/items/{item.pk}.html").write_text("<p>篡改</p>")
     (root / "robots.txt").unlink()
     (root / "evil.html").write_text("<script></script>")
     result = check_site()
-    assert result.altered == [f"xxgk/items/{item.pk}/index.html"]
+    assert result.altered == [f"xxgk/items/{item.pk}.html"]
     assert result.missing == ["robots.txt"]
     assert result.extra == ["evil.html"]
     with pytest.raises(Exception, match="缺失 1，多余 1，被改动 1"):
@@ -137,28 +139,50 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+
+
+def _get(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+
+
+@pytest.mark.skipif(
+    NGINX is None and not os.environ.get("CI"), reason="nginx not installed (make test installs it)"
+)
 def test_published_pages_need_no_application(site: Path, world: Any, nodes: Any) -> None:
+    """deploy/nginx.conf serves the published site with the application down (nothing listens
+    on its port): an item's page from its flat file, gzipped, with the security headers."""
     item = _published(world, nodes, "关于公布2026年权责清单的通知")
     build_site(jobs=1)
-    port = _free_port()
-    # a plain file server, in a process that has never seen Django or the database
+    work = site.parent / "nginx"
+    work.mkdir()
+    port, dead_app = _free_port(), _free_port()
+    conf = local_conf(work, site, port=port, app_port=dead_app)
     server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=str(site.resolve()),
+        [NGINX or "nginx", "-c", str(conf), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         for _attempt in range(50):
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                connection.request("GET", item.public_url())
-                response = connection.getresponse()
+                status, headers, body = _get(port, item.public_url())
                 break
             except OSError:
                 time.sleep(0.1)
-        assert response.status == 200
-        assert "关于公布2026年权责清单的通知" in response.read().decode()
+        assert status == 200
+        assert "关于公布2026年权责清单的通知" in body.decode()
+        assert headers["x-content-type-options"] == "nosniff"
+        assert "must-revalidate" in headers["cache-control"]
+        status, headers, body = _get(port, item.public_url(), **{"Accept-Encoding": "gzip"})
+        assert headers["content-encoding"] == "gzip"
+        assert "关于公布2026年权责清单的通知" in gzip.decompress(body).decode()
+        assert _get(port, f"/xxgk/{world.organ.pk}/")[0] == 200
+        assert _get(port, f"/xxgk/items/{item.pk}.html")[0] == 404  # one address per page
+        assert _get(port, "/search/?q=x")[0] == 502  # dynamic: the application is down
     finally:
         server.terminate()
         server.wait()
@@ -175,6 +199,7 @@ def test_embedded_mode_serves_the_files_first(site: Path, world: Any, nodes: Any
     zipped = client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
     assert zipped["Content-Encoding"] == "gzip"
     assert client.get("/staff/login/").status_code == 200  # dynamic paths are never files
+    assert client.get(f"/xxgk/items/{item.pk}.html").status_code == 404  # one address a page
 
 
 def test_list_pages_number_from_the_oldest(site: Path, world: Any, nodes: Any) -> None:
