@@ -43,6 +43,26 @@ class CatalogueNode(models.Model):
         return self.name
 
 
+class ListedCount(models.Model):
+    """How many listed items (``LISTED``) a catalogue node holds. Kept by triggers on the items
+    table (``disclosure.listing``) whatever writes the items — services, bulk loads, imports,
+    plain SQL — and read in the same transaction as the items, so the public site places a new
+    item on its numbered page without counting the node's list. The application never writes
+    it."""
+
+    node = models.OneToOneField(
+        CatalogueNode,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # written by triggers only; a deleted node leaves a stale zero
+        related_name="+",
+    )
+    listed = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.node_id}: {self.listed}"
+
+
 class IndexCounter(models.Model):
     """The last index-number serial used by an organ in a year (row-locked when allocating)."""
 

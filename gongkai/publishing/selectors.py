@@ -25,6 +25,7 @@ from gongkai.disclosure.models import (
     LISTED_SQL,
     CatalogueNode,
     DisclosureItem,
+    ListedCount,
     item_url,
 )
 from gongkai.portal.jinja2 import fragments
@@ -130,27 +131,42 @@ def _table() -> str:
     return str(connection.ops.quote_name(DisclosureItem._meta.db_table))
 
 
-def _count_in(node_id: int, after: DisclosureItem | None) -> int:
-    """How many listed items one node holds (``after``: only those listed after that item).
-    Plain SQL over the node's index range (the ORM's ``count()`` costs more than the count)."""
-    sql = f"SELECT COUNT(*) FROM {_table()} WHERE node_id = %s AND {LISTED_SQL}"
-    params: list[Any] = [node_id]
-    if after is not None:
-        sql += " AND (published_on > %s OR (published_on = %s AND id > %s))"
-        params += [after.published_on, after.published_on, after.pk]
+def _family_sql(family: list[int]) -> str:
+    return f"node_id IN ({', '.join(['%s'] * len(family))})"
+
+
+def _listed_in(family: list[int]) -> int:
+    """How many listed items the nodes hold, from their kept counts (``ListedCount``: the
+    triggers of disclosure.listing keep them with the items — no list is counted)."""
+    table = connection.ops.quote_name(ListedCount._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"SELECT COALESCE(SUM(listed), 0) FROM {table} WHERE {_family_sql(family)}",
+            family,
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _listed_after(family: list[int], after: DisclosureItem) -> int:
+    """How many of the nodes' listed items come after ``after`` (few: a publication is
+    usually the newest item) — from the newest end of each node's index range."""
+    sql = (
+        f"SELECT COUNT(*) FROM {_table()} WHERE {_family_sql(family)} AND {LISTED_SQL} "
+        "AND published_on >= %s AND (published_on > %s OR id > %s)"
+    )
+    day = after.published_on
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*family, day, day, after.pk])
         return int(cursor.fetchone()[0])
 
 
 def _count(node: CatalogueNode, after: DisclosureItem | None = None) -> int:
     """How many listed items the node's family holds (``after``: only those listed after it),
-    node by node, each remembered while a cache is open (a column's count is its children's)."""
-    mark = after.pk if after is not None else None
-    return sum(
-        _memo(("count", pk, mark), functools.partial(_count_in, pk, after))
-        for pk in node_family(node)
-    )
+    remembered while a cache is open."""
+    family = node_family(node)
+    if after is None:
+        return _memo(("count", node.pk), functools.partial(_listed_in, family))
+    return _memo(("after", node.pk, after.pk), functools.partial(_listed_after, family, after))
 
 
 def listed_count(node: CatalogueNode) -> int:
@@ -302,29 +318,43 @@ def newest_published(n: int) -> list[ListRow]:
         want *= 4
 
 
-def _newest_keys(node_id: int, n: int, published_only: bool) -> list[tuple[Any, int]]:
-    """(date, id) of the ``n`` newest listed items of one node, from its index."""
+def _newest_keys(node_id: int, n: int, published_only: bool) -> list[tuple[Any, int, str]]:
+    """(date, id, status) of the ``n`` newest listed items of one node, from its index."""
     sql = (
-        f"SELECT published_on, id FROM {_table()} "
+        f"SELECT published_on, id, status FROM {_table()} "
         f"WHERE node_id = %s AND {LISTED_SQL}"
         f"{' AND status = %s' if published_only else ''} "
         "ORDER BY published_on DESC, id DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [node_id, "published", n] if published_only else [node_id, n])
-        return [(day, int(pk)) for day, pk in cursor.fetchall()]
+        return [(day, int(pk), status) for day, pk, status in cursor.fetchall()]
+
+
+def _newest_of(node_id: int, n: int, published_only: bool) -> list[tuple[Any, int]]:
+    """(date, id) of the ``n`` newest listed (or ``published_only``) items of one node: the
+    newest page's worth is read once per cache and serves both (withdrawn items are rare; only
+    when they leave too few is the node read again without them)."""
+    want = max(n, page_size())
+    rows = _memo(("newest", node_id, want), functools.partial(_newest_keys, node_id, want, False))
+    if published_only:
+        kept = [row for row in rows if row[2] == "published"]
+        if len(kept) < n and len(rows) == want:  # more may lie beyond the withdrawn ones
+            kept = _memo(
+                ("newest-published", node_id, n),
+                functools.partial(_newest_keys, node_id, n, True),
+            )
+        rows = kept
+    return [(day, pk) for day, pk, _status in rows[:n]]
 
 
 def newest_in(node: CatalogueNode, n: int, *, published_only: bool = False) -> list[ListRow]:
     """The ``n`` newest listed items of the node and the nodes below it (``published_only``:
-    without the withdrawn ones): the newest of each node from its index, merged. Each node's
-    newest are read once per cache (a page's worth: the lists and feeds of one publication
-    share them)."""
-    want = max(n, page_size())
+    without the withdrawn ones): the newest of each node from its index, merged (the lists and
+    feeds of one publication share them)."""
     keys: list[tuple[Any, int]] = []
     for pk in node_family(node):
-        key = ("newest", pk, want, published_only)
-        keys += _memo(key, functools.partial(_newest_keys, pk, want, published_only))[:n]
+        keys += _newest_of(pk, n, published_only)
     keys.sort(reverse=True)
     return _rows([pk for _day, pk in keys[:n]])
 

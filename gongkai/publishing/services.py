@@ -321,7 +321,8 @@ def _new_release(path: Path) -> tuple[Path, bool]:
         shutil.rmtree(extra, ignore_errors=True)
     if olds:
         olds[-1].rename(path)  # the newest of the old ones: the fewest files to replace
-        return path, True
+        with os.scandir(path) as entries:
+            return path, any(True for _ in entries)  # an empty one leaves nothing stale
     path.mkdir(parents=True)
     return path, False
 
