@@ -31,7 +31,14 @@ from gongkai.core.errors import Conflict
 from gongkai.publishing import pages, selectors
 from gongkai.publishing.models import PublishedFile
 from gongkai.publishing.render import render_many
-from gongkai.publishing.writer import Written, file_for_url, remove_file, write_file
+from gongkai.publishing.writer import (
+    Written,
+    file_for_url,
+    remove_file,
+    settle,
+    stage_file,
+    write_file,
+)
 
 # Static assets the public pages use, copied into the site so it needs nothing else.
 SITE_ASSETS = ("portal/site.css", "portal/site.js")
@@ -77,29 +84,35 @@ class Published:
     gone: list[str] = field(default_factory=list)  # the URLs of those pages
 
 
+SETTLERS = 8  # threads flushing a publication's files: their waits overlap (ext4 joins them)
+
+
 def _render_to(root: Path, urls: Iterable[str], *, durable: bool = True) -> Published:
     """Render ``urls`` into ``root``; a page that no longer exists loses its file. Durable
-    files (a publication) are compressed, written and flushed by a second thread while the next
-    pages render: the wait for the disk overlaps the rendering. A build writes in line (its
-    processes keep every core busy; a thread each only added contention)."""
+    files (a publication) are written under temporary names as they render and handed to
+    threads that flush each and rename it into place, so the waits for the disk overlap each
+    other and the rendering of the next pages. A build writes in place (its processes keep
+    every core busy, and nobody reads its release yet)."""
     result = Published()
-    writer = ThreadPoolExecutor(max_workers=1) if durable else None
-    writes: list[Future[list[Written]] | list[Written]] = []
+    settlers = ThreadPoolExecutor(max_workers=SETTLERS) if durable else None
+    settling: list[Future[None]] = []
     try:
         for url, body in render_many(urls):
             path = file_for_url(url)
             if body is None:
                 result.removed += remove_file(root, path)
                 result.gone.append(url)
-            elif writer is not None:
-                writes.append(writer.submit(write_file, root, path, body))
+            elif settlers is not None:
+                written, staged = stage_file(root, path, body)
+                result.written += written
+                settling += [settlers.submit(settle, one) for one in staged]
             else:
-                writes.append(write_file(root, path, body, durable=False))
+                result.written += write_file(root, path, body, durable=False)
     finally:
-        if writer is not None:
-            writer.shutdown()
-    for write in writes:
-        result.written += write if isinstance(write, list) else write.result()
+        if settlers is not None:
+            settlers.shutdown()
+    for done in settling:
+        done.result()
     return result
 
 

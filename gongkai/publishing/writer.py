@@ -62,24 +62,71 @@ def _write_new(target: str, data: bytes) -> None:
         os.close(fd)
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A file written under a temporary name beside its target, still open, not yet flushed."""
+
+    fd: int
+    temp: str
+    target: str
+
+
+def _stage_one(target: Path, data: bytes) -> Staged:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = str(target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp"))
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if NARROWED:
+            os.fchmod(fd, 0o644)
+    except BaseException:
+        os.close(fd)
+        os.unlink(temp)
+        raise
+    return Staged(fd, temp, str(target))
+
+
+def settle(staged: Staged) -> None:
+    """Flush a staged file to disk and rename it over its target (the old file stays whole
+    until then). Safe to run in another thread: the waits release the interpreter."""
+    try:
+        os.fsync(staged.fd)
+    except BaseException:
+        os.close(staged.fd)
+        os.unlink(staged.temp)
+        raise
+    os.close(staged.fd)
+    os.replace(staged.temp, staged.target)
+
+
 def write_atomic(target: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``target`` with ``data`` atomically (``durable``: flushed to disk first). Not
     ``durable``: written in place, for a release directory nobody reads yet."""
     if not durable:
         _write_new(str(target), data)
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    finally:
-        if temp.exists():
-            temp.unlink()
+    settle(_stage_one(target, data))
+
+
+def _twin(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def stage_file(root: Path, path: str, data: bytes) -> tuple[list[Written], list[Staged]]:
+    """Write one site file (and its .gz when it is text) under temporary names, unflushed;
+    each becomes the live file when ``settle``d. A publication settles its files in parallel
+    while it renders the next pages: the disk waits overlap each other and the rendering."""
+    rel = safe_relative(path)
+    target = root.joinpath(*rel.parts)
+    written = [Written(str(rel), hashlib.sha256(data).hexdigest(), len(data))]
+    staged = [_stage_one(target, data)]
+    if target.suffix in COMPRESSED:
+        packed = _twin(data)
+        written.append(Written(f"{rel}.gz", hashlib.sha256(packed).hexdigest(), len(packed)))
+        staged.append(_stage_one(target.with_name(target.name + ".gz"), packed))
+    return written, staged
 
 
 def write_file(root: Path, path: str, data: bytes, *, durable: bool = True) -> list[Written]:
@@ -89,7 +136,7 @@ def write_file(root: Path, path: str, data: bytes, *, durable: bool = True) -> l
     write_atomic(target, data, durable=durable)
     written = [Written(str(rel), hashlib.sha256(data).hexdigest(), len(data))]
     if target.suffix in COMPRESSED:
-        packed = gzip.compress(data, compresslevel=6, mtime=0)
+        packed = _twin(data)
         write_atomic(target.with_name(target.name + ".gz"), packed, durable=durable)
         written.append(Written(f"{rel}.gz", hashlib.sha256(packed).hexdigest(), len(packed)))
     return written

@@ -16,6 +16,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from django.core.management import call_command
@@ -218,6 +219,27 @@ def test_list_pages_number_from_the_oldest(site: Path, world: Any, nodes: Any) -
     assert "https://gk.example.gov.cn/xxgk/items/" in feed.content.decode()
     sitemap = client.get("/sitemaps/items-1.xml").content.decode()
     assert sitemap.count("<url>") == 7
+
+
+def test_feeds_are_atom_newest_first_and_stable(site: Path, world: Any, nodes: Any) -> None:
+    atom = "{http://www.w3.org/2005/Atom}"
+    client = Client()
+    empty = client.get(f"/xxgk/{world.organ.pk}/s02/feed.xml").content
+    stamp = ElementTree.fromstring(empty).find(f"{atom}updated")  # noqa: S314 - our own feed
+    assert stamp.text == "1970-01-01T00:00:00+00:00"
+    items = [_published(world, nodes, f"关于<第{n}号>文件&解读") for n in range(3)]
+    disclosure.withdraw_item(items[1], actor=world.users[Role.COORDINATOR], reason="已失效")
+    body = client.get(f"/xxgk/{world.organ.pk}/s01/feed.xml").content
+    feed = ElementTree.fromstring(body)  # noqa: S314 - well-formed, titles escaped
+    assert feed.find(f"{atom}author/{atom}name").text == world.organ.name
+    entries = feed.findall(f"{atom}entry")
+    titles = [e.find(f"{atom}title").text for e in entries]
+    assert titles == ["关于<第2号>文件&解读", "关于<第0号>文件&解读"]  # no withdrawn item
+    url = f"https://gk.example.gov.cn{items[2].public_url()}"
+    assert entries[0].find(f"{atom}link").get("href") == url
+    assert entries[0].find(f"{atom}id").text == url
+    assert feed.find(f"{atom}updated").text == entries[0].find(f"{atom}published").text
+    assert client.get(f"/xxgk/{world.organ.pk}/s01/feed.xml").content == body  # same bytes
 
 
 @pytest.mark.django_db(transaction=True)
