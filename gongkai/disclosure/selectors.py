@@ -99,6 +99,7 @@ def attachment_href(attachment_id: int, media_type: str) -> str:
 
 
 PUBLIC_ITEM_TEMPLATE = "disclosure/public_item.html"
+FEW = 4  # items whose organ, unit and node are joined rather than loaded apart
 
 
 def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
@@ -108,14 +109,17 @@ def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
     publisher renders thousands."""
     from gongkai.disclosure.structured import detail_rows
 
-    items = DisclosureItem.objects.defer(  # the page shows the version's text
+    query = DisclosureItem.objects.defer(  # the page shows the version's text
         "body", "details", "qa_pairs", "review_basis"
-    ).in_bulk(item_ids)
-    # Their organs, units and nodes: few, each loaded once and shared by its items.
-    for field, model in (("organ", Organ), ("unit", Unit), ("node", CatalogueNode)):
-        shared = model.objects.in_bulk({getattr(i, f"{field}_id") for i in items.values()})
-        for one in items.values():
-            setattr(one, field, shared[getattr(one, f"{field}_id")])
+    )
+    if len(item_ids) <= FEW:  # a page or a publication: joined in the same query
+        items = query.select_related("organ", "unit", "node").in_bulk(item_ids)
+    else:  # a batch: their organs, units and nodes are few, each loaded once and shared
+        items = query.in_bulk(item_ids)
+        for field, model in (("organ", Organ), ("unit", Unit), ("node", CatalogueNode)):
+            shared = model.objects.in_bulk({getattr(i, f"{field}_id") for i in items.values()})
+            for one in items.values():
+                setattr(one, field, shared[getattr(one, f"{field}_id")])
     # The documents they point to (a successor, the policy interpreted): title and status only.
     linked_ids = {i.replaced_by_id for i in items.values()} | {
         i.interprets_id for i in items.values()

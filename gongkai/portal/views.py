@@ -13,10 +13,10 @@ HOME_LATEST = 10
 
 def home_view(request: HttpRequest) -> HttpResponse:
     """The public home page: the organs hosted on this installation."""
-    organs = Organ.objects.filter(is_active=True).order_by("supervisor_id", "name")
+    organs = list(Organ.objects.filter(is_active=True).order_by("supervisor_id", "name", "pk"))
     latest = newest_published(HOME_LATEST)
     return render(
         request,
         "portal/home.html",
-        {"organs": organs, "organ": organs.first(), "latest": latest},
+        {"organs": organs, "organ": organs[0] if organs else None, "latest": latest},
     )

@@ -51,13 +51,9 @@ def site_urls() -> Iterator[str]:
 
 def urls_for_item(item: DisclosureItem) -> list[str]:
     urls = [item.public_url()]
-    related = [item.interprets_id, item.replaced_by_id]
-    related += list(item.interpretations.order_by().values_list("pk", flat=True))
-    related += list(
-        DisclosureItem.objects.filter(replaced_by=item).order_by().values_list("pk", flat=True)
-    )
+    related = [item.interprets_id, item.replaced_by_id, *selectors.pointing_at(item.pk)]
     urls += [item_url(pk) for pk in related if pk]
-    node = CatalogueNode.objects.select_related("parent").get(pk=item.node_id)
+    node = selectors.node_by_id(item.organ_id, item.node_id)
     for ancestor in selectors.node_ancestors(node):
         base = f"/xxgk/{ancestor.organ_id}/{ancestor.code}/"
         urls += [base, f"{base}feed.xml"]

@@ -97,6 +97,26 @@ def node_by_code(organ_id: int, code: str) -> CatalogueNode | None:
     return None
 
 
+def node_by_id(organ_id: int, node_id: int) -> CatalogueNode:
+    """One node of the organ's catalogue (from its one load)."""
+    return _catalogue(organ_id)[node_id]
+
+
+def pointing_at(item_id: int) -> list[int]:
+    """The items whose pages link to ``item_id``: its interpretations and the documents it
+    replaced (one query over the two indexed references)."""
+    sql = f"SELECT id FROM {_table()} WHERE interprets_id = %s OR replaced_by_id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [item_id, item_id])
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def organ_nodes(organ_id: int) -> list[CatalogueNode]:
+    """The organ's active nodes in catalogue order, its organ set (empty when the organ is
+    inactive or unknown)."""
+    return [n for n in _catalogue(organ_id).values() if n.is_active and n.organ.is_active]
+
+
 def children_of(node: CatalogueNode) -> list[CatalogueNode]:
     nodes = _catalogue(node.organ_id).values()
     return [child for child in nodes if child.parent_id == node.pk and child.is_active]
@@ -397,8 +417,16 @@ class NodePage:
 
 
 def sitemap_chunks() -> int:
-    last = listed().order_by("-pk").values_list("pk", flat=True).first()
-    return (last // SITEMAP_CHUNK + 1) if last else 0
+    """How many sitemap chunks the listed items' ids span (remembered while a cache is open)."""
+
+    def compute() -> int:
+        sql = f"SELECT id FROM {_table()} WHERE {LISTED_SQL} ORDER BY id DESC LIMIT 1"
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+        return (int(row[0]) // SITEMAP_CHUNK + 1) if row else 0
+
+    return _memo("sitemap-chunks", compute)
 
 
 def sitemap_chunk(number: int) -> list[tuple[int, str]]:

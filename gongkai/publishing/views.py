@@ -31,10 +31,8 @@ def _site_url(request: HttpRequest) -> str:
 
 def column_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     """The 政府信息公开 column: 指南, 制度, 法定主动公开内容 by node, 年报, newest items."""
-    organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
-    nodes = list(
-        CatalogueNode.objects.filter(organ=organ, is_active=True).order_by("sort_order", "pk")
-    )
+    nodes = selectors.organ_nodes(organ_id)  # the catalogue a publication has loaded anyway
+    organ = nodes[0].organ if nodes else get_object_or_404(Organ, pk=organ_id, is_active=True)
     children: dict[int, list[CatalogueNode]] = {}
     for node in nodes:
         if node.parent_id is not None:
