@@ -205,6 +205,10 @@ class DisclosureItem(models.Model):
                 fields=["node", "published_on", "id", "version"], name="disclosure_node_listed"
             ),
             models.Index(fields=["published_on", "id", "version"], name="disclosure_site_listed"),
+            # A sitemap chunk: a range of ids, read from the index alone (the rows are wide).
+            models.Index(
+                fields=["id", "status", "published_on", "version"], name="disclosure_sitemap"
+            ),
             # Almost every item replaces nothing and interprets nothing: a full index would tell
             # the planner the column is useless; indexing only the set values keeps the lookup
             # of one document's interpretations (or successor) a seek.

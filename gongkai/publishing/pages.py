@@ -75,12 +75,14 @@ def public_files(item: DisclosureItem) -> tuple[dict[str, int], list[str]]:
     from gongkai.disclosure.models import Attachment
     from gongkai.disclosure.selectors import attachment_href
 
+    every = list(Attachment.objects.filter(item=item).values_list("pk", "media_type"))
+    if not every:  # most items: nothing to copy or remove (a version lists only these)
+        return {}, []
     keep: dict[str, int] = {}
     if item.status == ItemStatus.PUBLISHED:
         version = item.versions.order_by("-version").first()
         for a in version.snapshot.get("attachments", []) if version else []:
             keep[attachment_href(a["id"], a["type"]).lstrip("/")] = a["id"]
-    every = Attachment.objects.filter(item=item).values_list("pk", "media_type")
     drop = [attachment_href(pk, t).lstrip("/") for pk, t in every]
     return keep, [path for path in drop if path not in keep]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -71,10 +71,18 @@ class Staged:
     target: str
 
 
-def _stage_one(target: Path, data: bytes) -> Staged:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = str(target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp"))
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+_serial = itertools.count()  # with the process id: a temporary name no other writer uses
+
+
+def _stage_one(target: str, data: bytes) -> Staged:
+    head, name = os.path.split(target)
+    temp = f"{head}/.{name}.{os.getpid()}-{next(_serial)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC  # (a leftover of a dead process: replaced)
+    try:
+        fd = os.open(temp, flags, 0o644)
+    except FileNotFoundError:
+        os.makedirs(head, exist_ok=True)
+        fd = os.open(temp, flags, 0o644)
     try:
         view = memoryview(data)
         while view:
@@ -85,7 +93,7 @@ def _stage_one(target: Path, data: bytes) -> Staged:
         os.close(fd)
         os.unlink(temp)
         raise
-    return Staged(fd, temp, str(target))
+    return Staged(fd, temp, target)
 
 
 def settle(staged: Staged) -> None:
@@ -107,26 +115,31 @@ def write_atomic(target: Path, data: bytes, *, durable: bool = True) -> None:
     if not durable:
         _write_new(str(target), data)
         return
-    settle(_stage_one(target, data))
+    settle(_stage_one(str(target), data))
 
 
 def _twin(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def stage_file(root: Path, path: str, data: bytes) -> tuple[list[Written], list[Staged]]:
-    """Write one site file (and its .gz when it is text) under temporary names, unflushed;
-    each becomes the live file when ``settle``d. A publication settles its files in parallel
-    while it renders the next pages: the disk waits overlap each other and the rendering."""
-    rel = safe_relative(path)
-    target = root.joinpath(*rel.parts)
-    written = [Written(str(rel), hashlib.sha256(data).hexdigest(), len(data))]
-    staged = [_stage_one(target, data)]
-    if target.suffix in COMPRESSED:
-        packed = _twin(data)
-        written.append(Written(f"{rel}.gz", hashlib.sha256(packed).hexdigest(), len(packed)))
-        staged.append(_stage_one(target.with_name(target.name + ".gz"), packed))
-    return written, staged
+def stage_file(root: Path, path: str, data: bytes) -> tuple[Written, Staged]:
+    """Write one site file under a temporary name, unflushed; it becomes the live file when
+    ``settle``d. A publication settles its files in other threads while it renders the next
+    pages (the disk waits overlap each other and the rendering), and leaves their ``.gz`` to
+    those threads too (``write_twin``: compression lets go of the interpreter)."""
+    rel = str(safe_relative(path))
+    staged = _stage_one(os.path.join(root, rel), data)
+    return Written(rel, hashlib.sha256(data).hexdigest(), len(data)), staged
+
+
+def write_twin(root: Path, path: str, data: bytes) -> Written | None:
+    """Write the ``.gz`` of a text file atomically and durably (``None``: it has none)."""
+    rel = str(safe_relative(path))
+    if os.path.splitext(rel)[1] not in COMPRESSED:
+        return None
+    packed = _twin(data)
+    settle(_stage_one(os.path.join(root, rel) + ".gz", packed))
+    return Written(f"{rel}.gz", hashlib.sha256(packed).hexdigest(), len(packed))
 
 
 def write_file(root: Path, path: str, data: bytes, *, durable: bool = True) -> list[Written]:
