@@ -106,7 +106,11 @@ def publishing_lines(r: dict[str, Any]) -> list[str]:
         f"timed separately. Goals: p95 ≤ {GOAL_PUBLISH_P95_MS:.0f} ms and ≤ "
         f"{GOAL_RENDER_WRITE_MS:.0f} ms. Full build: `build_site --jobs {r['jobs']}` against "
         "Debian's Hugo building an equivalent site (same number of article pages with the same "
-        "bodies, lists of 20); goal: at least Hugo's pages/s.",
+        "bodies, lists of 20, addresses `/items/N/`), each twice, alternating, the better run "
+        "of each compared (runs: gongkai "
+        f"{', '.join(f'{x:.0f}' for x in r.get('build_runs_seconds', []))} s; Hugo "
+        f"{', '.join(f'{x:.0f}' for x in r.get('hugo_runs_seconds', []))} s); "
+        "goal: at least Hugo's pages/s.",
         "",
         "| measure | figure | goal |",
         "| --- | ---: | --- |",

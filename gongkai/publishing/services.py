@@ -32,6 +32,7 @@ from gongkai.publishing import pages, selectors
 from gongkai.publishing.models import PublishedFile
 from gongkai.publishing.render import render_many
 from gongkai.publishing.writer import (
+    Staged,
     Written,
     file_for_url,
     remove_file,
@@ -99,11 +100,14 @@ def _settler_pool() -> ThreadPoolExecutor:
 
 def _render_to(root: Path, urls: Iterable[str], *, durable: bool = True) -> Published:
     """Render ``urls`` into ``root``; a page that no longer exists loses its file. Durable
-    files (a publication) are written under temporary names as they render and handed to
-    threads that flush each and rename it into place, so the waits for the disk overlap each
-    other and the rendering of the next pages. A build writes in place (its processes keep
-    every core busy, and nobody reads its release yet)."""
+    files (a publication) are written under temporary names as they render; then threads flush
+    each and rename it into place and write its ``.gz``, all at once, so the waits for the disk
+    overlap (ext4 joins concurrent flushes into one journal commit). Not while rendering: the
+    threads would take the processor and the interpreter from it (measured: 23 ms against 18
+    for a publication). A build writes in place (its processes keep every core busy, and nobody
+    reads its release yet)."""
     result = Published()
+    staged: list[tuple[Staged, str, bytes]] = []
     settling: list[Future[None]] = []
     twins: list[Future[Written | None]] = []
     try:
@@ -113,13 +117,16 @@ def _render_to(root: Path, urls: Iterable[str], *, durable: bool = True) -> Publ
                 result.removed += remove_file(root, path)
                 result.gone.append(url)
             elif durable:
-                written, staged = stage_file(root, path, body)
+                written, one = stage_file(root, path, body)
                 result.written.append(written)
-                settling.append(_settler_pool().submit(settle, staged))
-                twins.append(_settler_pool().submit(write_twin, root, path, body))
+                staged.append((one, path, body))
             else:
                 result.written += write_file(root, path, body, durable=False)
     finally:
+        pool = _settler_pool() if staged else None
+        if pool is not None:
+            settling = [pool.submit(settle, one) for one, _path, _body in staged]
+            twins = [pool.submit(write_twin, root, path, body) for _one, path, body in staged]
         wait(settling)  # every file settled (or failed) before anything else happens
         wait(twins)
     for done in settling:
