@@ -4,8 +4,8 @@
 publication, revision or withdrawal of one item: its own page, the pages that link to it by
 title or status (policy ↔ interpretation, a document it replaces), its node's index page and the
 numbered page that holds it (plus the page before, when the item opened a new one), the lists of
-the nodes above, the organ's column page, the home page, the site feed and the node feeds, and
-the sitemap chunk that lists it.
+the nodes above, the organ's column page, the home page, the site feed and the node feeds, the
+sitemap chunk that lists it, and the sitemap index when that chunk is new.
 """
 
 from __future__ import annotations
@@ -63,8 +63,12 @@ def urls_for_item(item: DisclosureItem) -> list[str]:
             urls.append(f"{base}p{number}.html")
             if rank % selectors.page_size() == 0 and number > 1:
                 urls.append(f"{base}p{number - 1}.html")  # it gains its "newer" link
-    urls += [f"/xxgk/{item.organ_id}/", "/", "/feed.xml", "/sitemap.xml"]
+    urls += [f"/xxgk/{item.organ_id}/", "/", "/feed.xml"]
     urls.append(f"/sitemaps/items-{selectors.chunk_of(item.pk)}.xml")
+    added = selectors.new_chunks(item.pk)  # the index lists chunks: it changes only with them
+    urls += [f"/sitemaps/items-{n}.xml" for n in added]
+    if added:
+        urls.append("/sitemap.xml")
     return list(dict.fromkeys(urls))
 
 

@@ -442,5 +442,17 @@ def sitemap_chunk(number: int) -> list[tuple[int, str]]:
         return [(int(pk), str(day)[:10]) for pk, day in cursor.fetchall()]
 
 
+def new_chunks(item_id: int) -> list[int]:
+    """The sitemap chunks that listing ``item_id`` added to the sitemap index (which lists
+    chunks 1 … the newest): none, unless its chunk is beyond every other listed item's — then
+    its own and any empty ones before it (their files are written empty, as a build does)."""
+    sql = f"SELECT id FROM {_table()} WHERE id <> %s AND {LISTED_SQL} ORDER BY id DESC LIMIT 1"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [item_id])
+        row = cursor.fetchone()
+    before = chunk_of(int(row[0])) if row else 0
+    return list(range(before + 1, chunk_of(item_id) + 1))
+
+
 def chunk_of(item_id: int) -> int:
     return item_id // SITEMAP_CHUNK + 1

@@ -85,6 +85,24 @@ def test_one_publication_changes_exactly_its_pages(site: Path, world: Any, nodes
     assert check_site().ok
 
 
+def test_the_sitemap_index_changes_only_with_a_new_chunk(
+    site: Path, world: Any, nodes: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(selectors, "SITEMAP_CHUNK", 3)
+    build_site(jobs=1)
+    chunks: set[int] = set()
+    for n in range(7):
+        item = _published(world, nodes, f"文件{n}")
+        chunk = selectors.chunk_of(item.pk)
+        assert ("/sitemap.xml" in pages.urls_for_item(item)) == (chunk not in chunks)
+        chunks.add(chunk)
+        publish_item(item.pk)
+    assert len(chunks) >= 3
+    incremental = _files(site)
+    build_site(jobs=1)
+    assert _files(site) == incremental  # the index written only when a chunk opened is right
+
+
 def test_withdrawal_marks_the_page_and_the_list(site: Path, world: Any, nodes: Any) -> None:
     item = _published(world, nodes, "关于印发某某办法的通知")
     build_site(jobs=1)
