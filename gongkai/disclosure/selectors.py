@@ -102,17 +102,22 @@ PUBLIC_ITEM_TEMPLATE = "disclosure/public_item.html"
 FEW = 4  # items whose organ, unit and node are joined rather than loaded apart
 
 
-def public_item_pages(item_ids: list[int]) -> list[dict[str, Any]]:
+def public_item_pages(
+    item_ids: list[int], *, loaded: dict[int, DisclosureItem] | None = None
+) -> list[dict[str, Any]]:
     """The template context of the public page of each published (or withdrawn) item among
     ``item_ids``, in that order, from three queries whatever their number: the items, their
-    latest versions and their published interpretations. The page view renders one; the
-    publisher renders thousands."""
+    latest versions and their published interpretations (``loaded``: items the caller has read
+    already, with their organ, unit and node). The page view renders one; the publisher
+    renders thousands."""
     from gongkai.disclosure.structured import detail_rows
 
     query = DisclosureItem.objects.defer(  # the page shows the version's text
         "body", "details", "qa_pairs", "review_basis"
     )
-    if len(item_ids) <= FEW:  # a page or a publication: joined in the same query
+    if loaded is not None and set(item_ids) <= set(loaded):  # the caller has them, joined
+        items = {pk: loaded[pk] for pk in item_ids}
+    elif len(item_ids) <= FEW:  # a page or a publication: joined in the same query
         items = query.select_related("organ", "unit", "node").in_bulk(item_ids)
     else:  # a batch: their organs, units and nodes are few, each loaded once and shared
         items = query.in_bulk(item_ids)

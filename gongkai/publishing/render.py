@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +21,9 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 
 from gongkai.publishing.writer import ITEM_URL
+
+if TYPE_CHECKING:
+    from gongkai.disclosure.models import DisclosureItem
 
 NODE_PAGE_URL = re.compile(r"^/xxgk/(\d+)/([^/]+)/p(\d+)\.html$")
 
@@ -60,14 +64,17 @@ def item_id(url: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def render_items(item_ids: list[int]) -> dict[int, bytes]:
+def render_items(
+    item_ids: list[int], loaded: dict[int, DisclosureItem] | None = None
+) -> dict[int, bytes]:
     """The public pages of many items at once: the item view's context from a few queries for
     the whole batch, rendered with the view's template (no request: the public pages use none),
     so each is the same bytes the view returns. Items without a public page are left out."""
     from gongkai.disclosure.selectors import PUBLIC_ITEM_TEMPLATE, public_item_pages
 
     template = get_template(PUBLIC_ITEM_TEMPLATE)
-    return {page["item"].pk: template.render(page).encode() for page in public_item_pages(item_ids)}
+    pages = public_item_pages(item_ids, loaded=loaded)
+    return {page["item"].pk: template.render(page).encode() for page in pages}
 
 
 def render_node_pages(organ_id: int, code: str, numbers: list[int]) -> dict[int, bytes]:
@@ -79,9 +86,12 @@ def render_node_pages(organ_id: int, code: str, numbers: list[int]) -> dict[int,
     return {n: template.render(c).encode() for n, c in contexts.items() if n is not None}
 
 
-def render_many(urls: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+def render_many(
+    urls: Iterable[str], *, loaded: dict[int, DisclosureItem] | None = None
+) -> Iterator[tuple[str, bytes | None]]:
     """Each URL with its body (``None``: it has no page): item pages and each node's numbered
-    pages in batches, the other pages through their views."""
+    pages in batches, the other pages through their views (``loaded``: items already read,
+    with their organ, unit and node)."""
     items: dict[int, str] = {}
     lists: dict[tuple[int, str], dict[int, str]] = {}
     for url in urls:
@@ -102,6 +112,6 @@ def render_many(urls: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
         for number, url in numbers.items():
             yield url, bodies.get(number)
     if items:
-        bodies = render_items(list(items))
+        bodies = render_items(list(items), loaded)
         for pk, url in items.items():
             yield url, bodies.get(pk)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -31,6 +31,10 @@ from gongkai.core.errors import Conflict
 from gongkai.publishing import pages, selectors
 from gongkai.publishing.models import PublishedFile
 from gongkai.publishing.render import render_many
+
+if TYPE_CHECKING:
+    from gongkai.disclosure.models import DisclosureItem
+
 from gongkai.publishing.writer import (
     Staged,
     Written,
@@ -98,7 +102,13 @@ def _settler_pool() -> ThreadPoolExecutor:
     return _settlers[1]
 
 
-def _render_to(root: Path, urls: Iterable[str], *, durable: bool = True) -> Published:
+def _render_to(
+    root: Path,
+    urls: Iterable[str],
+    *,
+    durable: bool = True,
+    loaded: dict[int, DisclosureItem] | None = None,
+) -> Published:
     """Render ``urls`` into ``root``; a page that no longer exists loses its file. Durable
     files (a publication) are written under temporary names as they render; then threads flush
     each and rename it into place and write its ``.gz``, all at once, so the waits for the disk
@@ -111,7 +121,7 @@ def _render_to(root: Path, urls: Iterable[str], *, durable: bool = True) -> Publ
     settling: list[Future[None]] = []
     twins: list[Future[Written | None]] = []
     try:
-        for url, body in render_many(urls):
+        for url, body in render_many(urls, loaded=loaded):
             path = file_for_url(url)
             if body is None:
                 result.removed += remove_file(root, path)
@@ -191,11 +201,15 @@ def publish_item(item_id: int) -> Published:
     # One snapshot for the pages it changes and for what they show: the count that places the
     # item's numbered page is the count its lists are rendered with.
     with selectors.snapshot(), selectors.build_cache(full=False):
-        item = DisclosureItem.objects.filter(pk=item_id).first()
+        item = (
+            DisclosureItem.objects.select_related("organ", "unit", "node")
+            .filter(pk=item_id)
+            .first()
+        )
         if item is None:
             return Published()
         root = live_dir()
-        result = _render_to(root, pages.urls_for_item(item))
+        result = _render_to(root, pages.urls_for_item(item), loaded={item.pk: item})
     keep, drop = pages.public_files(item)
     result.written += _copy_files(root, keep)
     result.removed += [gone for path in drop for gone in remove_file(root, path)]
