@@ -10,6 +10,7 @@ sitemap chunk that lists it, and the sitemap index when that chunk is new.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from gongkai.accounts.models import Organ
@@ -70,6 +71,12 @@ def urls_for_item(item: DisclosureItem) -> list[str]:
     if added:
         urls.append("/sitemap.xml")
     return list(dict.fromkeys(urls))
+
+
+def changed_since(moment: dt.datetime) -> list[int]:
+    """The listed items changed (published, revised, withdrawn …) since ``moment``."""
+    changed = selectors.listed().filter(updated_at__gte=moment).order_by("pk")
+    return list(changed.values_list("pk", flat=True))
 
 
 def public_files(item: DisclosureItem) -> tuple[dict[str, int], list[str]]:

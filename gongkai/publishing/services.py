@@ -210,10 +210,31 @@ def publish_item(item_id: int) -> Published:
             return Published()
         root = live_dir()
         result = _render_to(root, pages.urls_for_item(item), loaded={item.pk: item})
+    _publish_files(root, item, result)
+    _enter(result, source=f"disclosure.item:{item.pk}", version=item.version)
+    return result
+
+
+def _publish_files(root: Path, item: DisclosureItem, result: Published) -> None:
+    """Copy the item's published attachments into ``root`` and remove the others."""
     keep, drop = pages.public_files(item)
     result.written += _copy_files(root, keep)
     result.removed += [gone for path in drop for gone in remove_file(root, path)]
-    _enter(result, source=f"disclosure.item:{item.pk}", version=item.version)
+
+
+def _catch_up(item_ids: list[int]) -> Published:
+    """Publish again, into the live release, items that changed while a build ran: the pages
+    they change, once each however many share them, and their attachments."""
+    from gongkai.disclosure.models import DisclosureItem
+
+    with selectors.snapshot(), selectors.build_cache(full=False):
+        items = list(DisclosureItem.objects.filter(pk__in=item_ids).order_by("pk"))
+        urls = dict.fromkeys(url for item in items for url in pages.urls_for_item(item))
+        root = live_dir()
+        result = _render_to(root, urls)
+    for item in items:
+        _publish_files(root, item, result)
+    _enter(result, source="build", version=0)
     return result
 
 
@@ -323,6 +344,11 @@ def _build(jobs: int, progress: Progress | None) -> Built:
             _record(written, source="build", fresh=True)
         flushed.result()
     _point(site_root(), release)
+    # Publications made while the build ran wrote into the release it has just replaced, or
+    # were read by the build before they were made: publish them again.
+    changed = pages.changed_since(started)
+    if changed:
+        _catch_up(changed)
     seconds = (timezone.now() - started).total_seconds()
     return Built(release, total - len(failed), len(written), seconds, failed)
 

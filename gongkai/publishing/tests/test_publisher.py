@@ -103,6 +103,25 @@ def test_the_sitemap_index_changes_only_with_a_new_chunk(
     assert _files(site) == incremental  # the index written only when a chunk opened is right
 
 
+def test_a_publication_during_a_build_is_in_the_new_release(
+    site: Path, world: Any, nodes: Any
+) -> None:
+    _published(world, nodes, "较早的文件")
+    build_site(jobs=1)
+    during: list[Any] = []
+
+    def progress(done: int, total: int) -> None:
+        if not during:  # mid-build: published and written (into the release being replaced)
+            during.append(_published(world, nodes, "重建期间发布的文件"))
+            publish_item(during[0].pk)
+
+    build_site(jobs=1, progress=progress)
+    page = live_dir() / file_for_url(during[0].public_url())
+    assert "重建期间发布的文件" in page.read_text()
+    assert "重建期间发布的文件" in (live_dir() / "index.html").read_text()
+    assert check_site().ok
+
+
 def test_withdrawal_marks_the_page_and_the_list(site: Path, world: Any, nodes: Any) -> None:
     item = _published(world, nodes, "关于印发某某办法的通知")
     build_site(jobs=1)
