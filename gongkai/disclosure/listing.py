@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 ITEMS = "disclosure_disclosureitem"
@@ -69,6 +70,7 @@ def _pg_change(rows: str) -> str:
     return (
         f"INSERT INTO {COUNTS} (node_id, listed) "
         f"SELECT node_id, SUM(n) FROM ({rows}) AS change GROUP BY node_id HAVING SUM(n) <> 0 "
+        "ORDER BY node_id "  # rows locked in one order by every writer: no deadlock
         f"ON CONFLICT (node_id) DO UPDATE SET listed = {COUNTS}.listed + EXCLUDED.listed"
     )
 
@@ -135,12 +137,14 @@ def ensure(connection: BaseDatabaseWrapper) -> list[str]:
     tables = set(connection.introspection.table_names())
     if not {ITEMS, COUNTS} <= tables:
         return []
-    with connection.cursor() as cursor:
+    # One transaction: the new triggers lock out writers until the recount is committed, so no
+    # item written in between is counted twice or not at all.
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         missing = sorted(set(SQLITE_TRIGGERS) - _existing(cursor, connection.vendor))
         for name in missing:
             _create(cursor, connection.vendor, name)
-    if missing:
-        recount(connection)
+        if missing:
+            recount(connection)
     return missing
 
 

@@ -260,14 +260,18 @@ class ListRow:
 
 
 def _day(value: Any) -> dt.date | None:
-    """A date column's value as read by the driver (SQLite: ISO text)."""
+    """A date column's value as read by the driver (a date; ISO text from a SQLite driver
+    without Django's converters)."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _moment(value: Any) -> dt.datetime | None:
-    """A moment column's value as read by the driver (SQLite: UTC as ISO text)."""
+    """A moment column's value as read by the driver, aware: SQLite stores UTC without an
+    offset (Django's converter reads it as a naive datetime; without it, it is text)."""
     if isinstance(value, str):
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
     return value  # type: ignore[no-any-return]
 
 
@@ -443,15 +447,23 @@ def sitemap_chunk(number: int) -> list[tuple[int, str]]:
 
 
 def new_chunks(item_id: int) -> list[int]:
-    """The sitemap chunks that listing ``item_id`` added to the sitemap index (which lists
-    chunks 1 … the newest): none, unless its chunk is beyond every other listed item's — then
-    its own and any empty ones before it (their files are written empty, as a build does)."""
-    sql = f"SELECT id FROM {_table()} WHERE id <> %s AND {LISTED_SQL} ORDER BY id DESC LIMIT 1"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [item_id])
-        row = cursor.fetchone()
-    before = chunk_of(int(row[0])) if row else 0
-    return list(range(before + 1, chunk_of(item_id) + 1))
+    """The sitemap chunks a publication of ``item_id`` must write besides its own: none while
+    its chunk's file is in the live release (the index already lists it); else every chunk up to
+    its own that is not there yet (ids with nothing listed give empty chunks, written as a build
+    writes them) — and then the index changes. Read from the manifest, so two publications that
+    open a chunk together both see it missing."""
+    from gongkai.publishing.models import PublishedFile
+
+    own = chunk_of(item_id)
+    if PublishedFile.objects.filter(path=f"sitemaps/items-{own}.xml").exists():
+        return []
+    present = {
+        int(path.removeprefix("sitemaps/items-").removesuffix(".xml"))
+        for path in PublishedFile.objects.filter(
+            path__startswith="sitemaps/items-", path__endswith=".xml"
+        ).values_list("path", flat=True)
+    }
+    return [n for n in range(1, own + 1) if n not in present]
 
 
 def chunk_of(item_id: int) -> int:

@@ -90,6 +90,7 @@ class Published:
     gone: list[str] = field(default_factory=list)  # the URLs of those pages
 
 
+CATCH_UP_BATCH = 200  # pages rendered (and their files held open) at a time after a build
 SETTLERS = 8  # threads flushing a publication's files: their waits overlap (ext4 joins them)
 _settlers: tuple[int, ThreadPoolExecutor] | None = None
 
@@ -118,8 +119,7 @@ def _render_to(
     reads its release yet)."""
     result = Published()
     staged: list[tuple[Staged, str, bytes]] = []
-    settling: list[Future[None]] = []
-    twins: list[Future[Written | None]] = []
+    settling: list[Future[Written | None]] = []
     try:
         for url, body in render_many(urls, loaded=loaded):
             path = file_for_url(url)
@@ -133,16 +133,18 @@ def _render_to(
             else:
                 result.written += write_file(root, path, body, durable=False)
     finally:
-        pool = _settler_pool() if staged else None
-        if pool is not None:
-            settling = [pool.submit(settle, one) for one, _path, _body in staged]
-            twins = [pool.submit(write_twin, root, path, body) for _one, path, body in staged]
+        if staged:
+            pool = _settler_pool()
+            settling = [pool.submit(_settle, root, *one) for one in staged]
         wait(settling)  # every file settled (or failed) before anything else happens
-        wait(twins)
-    for done in settling:
-        done.result()
-    result.written += [twin for twin in (done.result() for done in twins) if twin]
+    result.written += [twin for twin in (done.result() for done in settling) if twin]
     return result
+
+
+def _settle(root: Path, staged: Staged, path: str, body: bytes) -> Written | None:
+    """Put a staged file in place, then its ``.gz`` (only once the page itself is there)."""
+    settle(staged)
+    return write_twin(root, path, body)
 
 
 def _record(
@@ -227,11 +229,16 @@ def _catch_up(item_ids: list[int]) -> Published:
     they change, once each however many share them, and their attachments."""
     from gongkai.disclosure.models import DisclosureItem
 
+    result = Published()
     with selectors.snapshot(), selectors.build_cache(full=False):
         items = list(DisclosureItem.objects.filter(pk__in=item_ids).order_by("pk"))
-        urls = dict.fromkeys(url for item in items for url in pages.urls_for_item(item))
+        urls = list(dict.fromkeys(url for item in items for url in pages.urls_for_item(item)))
         root = live_dir()
-        result = _render_to(root, urls)
+        for batch in _chunks(urls, CATCH_UP_BATCH):  # a batch's files are open until settled
+            part = _render_to(root, batch)
+            result.written += part.written
+            result.removed += part.removed
+            result.gone += part.gone
     for item in items:
         _publish_files(root, item, result)
     _enter(result, source="build", version=0)
@@ -346,6 +353,8 @@ def _build(jobs: int, progress: Progress | None) -> Built:
     _point(site_root(), release)
     # Publications made while the build ran wrote into the release it has just replaced, or
     # were read by the build before they were made: publish them again.
+    # (By the application's clock: a transaction that saved an item before the build started
+    # and committed after the build read it — milliseconds — is not caught.)
     changed = pages.changed_since(started)
     if changed:
         _catch_up(changed)

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -71,13 +72,24 @@ class Staged:
     target: str
 
 
-_serial = itertools.count()  # with the process id: a temporary name no other writer uses
+_serial = itertools.count()
+_process: tuple[int, str] = (0, "")
+
+
+def _temp_name(target: str) -> str:
+    """A temporary name beside ``target`` no other writer uses: a random token drawn once per
+    process (process ids repeat across containers sharing a volume) and a counter."""
+    global _process
+    if _process[0] != os.getpid():
+        _process = (os.getpid(), secrets.token_hex(6))
+    head, name = os.path.split(target)
+    return f"{head}/.{name}.{_process[1]}-{next(_serial)}.tmp"
 
 
 def _stage_one(target: str, data: bytes) -> Staged:
-    head, name = os.path.split(target)
-    temp = f"{head}/.{name}.{os.getpid()}-{next(_serial)}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC  # (a leftover of a dead process: replaced)
+    head = os.path.dirname(target)
+    temp = _temp_name(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
         fd = os.open(temp, flags, 0o644)
     except FileNotFoundError:
@@ -124,9 +136,9 @@ def _twin(data: bytes) -> bytes:
 
 def stage_file(root: Path, path: str, data: bytes) -> tuple[Written, Staged]:
     """Write one site file under a temporary name, unflushed; it becomes the live file when
-    ``settle``d. A publication settles its files in other threads while it renders the next
-    pages (the disk waits overlap each other and the rendering), and leaves their ``.gz`` to
-    those threads too (``write_twin``: compression lets go of the interpreter)."""
+    ``settle``d. A publication stages its pages as it renders them, then settles them all at
+    once in several threads (the disk waits overlap), each followed by its ``.gz``
+    (``write_twin``: compression lets go of the interpreter)."""
     rel = str(safe_relative(path))
     staged = _stage_one(os.path.join(root, rel), data)
     return Written(rel, hashlib.sha256(data).hexdigest(), len(data)), staged

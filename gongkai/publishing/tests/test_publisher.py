@@ -26,6 +26,7 @@ from django.test import Client
 from gongkai.accounts.choices import Role
 from gongkai.disclosure import services as disclosure
 from gongkai.disclosure.catalogue import ensure_catalogue
+from gongkai.disclosure.models import DisclosureItem
 from gongkai.disclosure.tests.test_workflow import _draft, _through
 from gongkai.publishing import pages, selectors
 from gongkai.publishing.nginx import local_conf
@@ -98,6 +99,17 @@ def test_the_sitemap_index_changes_only_with_a_new_chunk(
         chunks.add(chunk)
         publish_item(item.pk)
     assert len(chunks) >= 3
+    # Two items of a new chunk, both published before either's files are written (a queue
+    # behind): each publication still sees the chunk's file missing and writes the index.
+    made = [_published(world, nodes, "甲")]
+    fresh = made[-1:]
+    while selectors.chunk_of(fresh[0].pk) in chunks or len(fresh) < 2:
+        made.append(_published(world, nodes, f"乙{len(made)}"))
+        same = selectors.chunk_of(made[-1].pk) == selectors.chunk_of(fresh[0].pk)
+        fresh = [*fresh, made[-1]] if same else made[-1:]
+    assert all("/sitemap.xml" in pages.urls_for_item(item) for item in fresh)
+    for item in made:
+        publish_item(item.pk)
     incremental = _files(site)
     build_site(jobs=1)
     assert _files(site) == incremental  # the index written only when a chunk opened is right
@@ -277,6 +289,10 @@ def test_feeds_are_atom_newest_first_and_stable(site: Path, world: Any, nodes: A
     assert entries[0].find(f"{atom}id").text == url
     assert feed.find(f"{atom}updated").text == entries[0].find(f"{atom}published").text
     assert client.get(f"/xxgk/{world.organ.pk}/s01/feed.xml").content == body  # same bytes
+    DisclosureItem.objects.filter(pk=items[0].pk).update(published_at=None)  # e.g. an import
+    undated = ElementTree.fromstring(client.get(f"/xxgk/{world.organ.pk}/s01/feed.xml").content)  # noqa: S314
+    stamps = [e.find(f"{atom}published").text for e in undated.findall(f"{atom}entry")]
+    assert stamps[1] == "1970-01-01T00:00:00+00:00"
 
 
 @pytest.mark.django_db(transaction=True)
