@@ -3,6 +3,7 @@ full reindex (segmentation in parallel processes, inserts in batches, progress r
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import re
 from collections import deque
@@ -11,6 +12,7 @@ from html import unescape
 from typing import Any
 
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from gongkai.disclosure.models import item_url
 from gongkai.search.backends import get_backend
@@ -88,10 +90,19 @@ def _save(
         SearchDocument(pk=None if first_id is None else first_id + n, doc_id=doc_id, **fields)
         for n, (doc_id, (fields, _t, _b)) in enumerate(zip(doc_ids, prepared, strict=True))
     ]
+    words = [(t, b) for _fields, t, b in prepared]
     with transaction.atomic():
         _no_waiting_for_the_disk()
-        get_backend().insert(docs, [(t, b) for _fields, t, b in prepared])
-    return len(docs)
+        # A publication since the index was emptied has put its document in already (newer
+        # than the row this batch read): keep it, and skip this one.
+        there = set(
+            SearchDocument.objects.filter(doc_id__in=doc_ids).values_list("doc_id", flat=True)
+        )
+        if there:
+            kept = [n for n, doc in enumerate(docs) if doc.doc_id not in there]
+            docs, words = [docs[n] for n in kept], [words[n] for n in kept]
+        get_backend().insert(docs, words)
+    return len(doc_ids)
 
 
 def _store(pending: list[tuple[str, dict[str, Any]]], first_id: int) -> int:
@@ -162,6 +173,7 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
         # they made the planner scan the whole table for each chunk of rows.
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {DisclosureItem._meta.db_table}")
+    started = timezone.now()  # what changes from here on is indexed again at the end
     total = DisclosureItem.objects.filter(status="published", published_on__isnull=False).count()
     backend = get_backend()
     with transaction.atomic():
@@ -228,6 +240,20 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
             if pool is not None:
                 pool.close()
                 pool.join()
+    _catch_up(started)
     with connections["default"].cursor() as cursor:  # planner statistics for the new index
         cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
     return done
+
+
+def _catch_up(since: dt.datetime) -> None:
+    """Index again the items changed while the reindex ran: a withdrawal may have taken out a
+    document that a batch then stored from the row it had read before; a revision may have
+    been overtaken the same way."""
+    from gongkai.disclosure.models import DisclosureItem
+
+    for item in DisclosureItem.objects.filter(updated_at__gte=since).order_by("pk").iterator():
+        if item.status == "published" and item.published_on is not None:
+            index_document(doc_id_of(item), item.search_document())
+        else:
+            remove_document(doc_id_of(item))

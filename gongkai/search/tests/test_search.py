@@ -221,6 +221,33 @@ def test_reindex_in_worker_processes(
     assert search("权责清单").hits[0].url == newer.public_url()
 
 
+def test_publications_during_a_reindex_are_kept(
+    world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A document a publication indexes while the reindex runs is not inserted twice (the
+    batch that read it skips it), and an item withdrawn meanwhile is not brought back by the
+    batch that read it before."""
+    from gongkai.search.services import doc_id_of, index_document, reindex
+
+    capture = django_capture_on_commit_callbacks
+    items = [_publish(world, nodes, capture, f"行政处罚决定书{n}", f"正文{n}") for n in range(4)]
+    meanwhile: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        if not meanwhile:  # the first batch stored; the others are read or still to come
+            meanwhile.append(done)
+            index_document(doc_id_of(items[3]), items[3].search_document())  # a task lands
+            with capture(execute=True):  # a withdrawal, announced and taken out of the index
+                disclosure.withdraw_item(
+                    items[1], actor=world.users[Role.COORDINATOR], reason="已失效"
+                )
+
+    assert reindex(jobs=1, batch=1, progress=progress) == 4
+    found = {h.url for h in search("行政处罚决定书").hits}
+    assert found == {items[n].public_url() for n in (0, 2, 3)}
+    assert SearchDocument.objects.filter(doc_id=doc_id_of(items[3])).count() == 1
+
+
 def test_reindex_reads_the_document_the_item_gives(
     world: Any, nodes: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
