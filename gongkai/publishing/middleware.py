@@ -26,6 +26,7 @@ DYNAMIC = (
     "/media/",
     "/admin/",
 )
+ATOM = "application/atom+xml; charset=utf-8"
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
@@ -59,8 +60,12 @@ class StaticSiteMiddleware:
             return None
         gz = target.with_name(target.name + ".gz")
         use_gz = "gzip" in request.headers.get("Accept-Encoding", "") and gz.is_file()
-        content_type = TYPES.get(target.suffix) or (
-            mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        atom = target.name == "feed.xml"  # the feeds' own type, as the views and nginx give
+        content_type = (
+            ATOM
+            if atom
+            else TYPES.get(target.suffix)
+            or (mimetypes.guess_type(target.name)[0] or "application/octet-stream")
         )
         handle = (gz if use_gz else target).open("rb")  # FileResponse closes it
         response = FileResponse(handle, content_type=content_type)

@@ -231,6 +231,9 @@ def test_published_pages_need_no_application(site: Path, world: Any, nodes: Any)
         assert headers["content-encoding"] == "gzip"
         assert "关于公布2026年权责清单的通知" in gzip.decompress(body).decode()
         assert _get(port, f"/xxgk/{world.organ.pk}/")[0] == 200
+        for feed in ("/feed.xml", f"/xxgk/{world.organ.pk}/s01/feed.xml"):
+            assert _get(port, feed)[1]["content-type"].startswith("application/atom+xml")
+        assert _get(port, "/sitemap.xml")[1]["content-type"].startswith("application/xml")
         assert _get(port, f"/xxgk/items/{item.pk}.html")[0] == 404  # one address per page
         assert _get(port, "/search/?q=x")[0] == 502  # dynamic: the application is down
     finally:
@@ -250,6 +253,7 @@ def test_embedded_mode_serves_the_files_first(site: Path, world: Any, nodes: Any
     assert zipped["Content-Encoding"] == "gzip"
     assert client.get("/staff/login/").status_code == 200  # dynamic paths are never files
     assert client.get(f"/xxgk/items/{item.pk}.html").status_code == 404  # one address a page
+    assert client.get("/feed.xml")["Content-Type"] == "application/atom+xml; charset=utf-8"
 
 
 def test_list_pages_number_from_the_oldest(site: Path, world: Any, nodes: Any) -> None:
