@@ -91,6 +91,12 @@ def get_item(user: Any, item_id: int) -> DisclosureItem | None:
     return item if visible else None
 
 
+def changed_since(moment: dt.datetime) -> QuerySet[DisclosureItem]:
+    """Items written (published, revised, withdrawn, edited …) since ``moment``: what a full
+    build or a reindex that started then may have missed."""
+    return DisclosureItem.objects.filter(updated_at__gte=moment).order_by("pk")
+
+
 def attachment_href(attachment_id: int, media_type: str) -> str:
     """The public address of an attachment, as published: /xxgk/files/<id>/file.<ext>."""
     from gongkai.core.uploads import extension_for

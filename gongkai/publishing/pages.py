@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from gongkai.accounts.models import Organ
-from gongkai.disclosure.models import CatalogueNode, DisclosureItem, item_url
+from gongkai.disclosure.models import LISTED, CatalogueNode, DisclosureItem, item_url
 from gongkai.publishing import selectors
 
 FIXED = ["/", "/feed.xml", "/sitemap.xml", "/sitemaps/pages.xml", "/robots.txt", "/404.html"]
@@ -75,8 +75,9 @@ def urls_for_item(item: DisclosureItem) -> list[str]:
 
 def changed_since(moment: dt.datetime) -> list[int]:
     """The listed items changed (published, revised, withdrawn …) since ``moment``."""
-    changed = selectors.listed().filter(updated_at__gte=moment).order_by("pk")
-    return list(changed.values_list("pk", flat=True))
+    from gongkai.disclosure.selectors import changed_since
+
+    return list(changed_since(moment).filter(LISTED).values_list("pk", flat=True))
 
 
 def public_files(item: DisclosureItem) -> tuple[dict[str, int], list[str]]:

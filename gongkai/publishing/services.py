@@ -89,8 +89,13 @@ class Published:
     removed: list[str] = field(default_factory=list)  # files of pages that are gone
     gone: list[str] = field(default_factory=list)  # the URLs of those pages
 
+    def add(self, other: Published) -> None:
+        self.written += other.written
+        self.removed += other.removed
+        self.gone += other.gone
 
-CATCH_UP_BATCH = 200  # pages rendered (and their files held open) at a time after a build
+
+CATCH_UP_BATCH = 200  # pages rendered (and their files held open) at a time
 SETTLERS = 8  # threads flushing a publication's files: their waits overlap (ext4 joins them)
 _settlers: tuple[int, ThreadPoolExecutor] | None = None
 
@@ -198,50 +203,41 @@ def _copy_files(root: Path, files: dict[str, int]) -> list[Written]:
 def publish_item(item_id: int) -> Published:
     """Rewrite the files one item's publication, revision or withdrawal changes: its pages
     and its attachments (copied while it is published, removed once withdrawn)."""
-    from gongkai.disclosure.models import DisclosureItem
-
-    # One snapshot for the pages it changes and for what they show: the count that places the
-    # item's numbered page is the count its lists are rendered with.
-    with selectors.snapshot(), selectors.build_cache(full=False):
-        item = (
-            DisclosureItem.objects.select_related("organ", "unit", "node")
-            .filter(pk=item_id)
-            .first()
-        )
-        if item is None:
-            return Published()
-        root = live_dir()
-        result = _render_to(root, pages.urls_for_item(item), loaded={item.pk: item})
-    _publish_files(root, item, result)
-    _enter(result, source=f"disclosure.item:{item.pk}", version=item.version)
-    return result
+    return _publish([item_id])
 
 
-def _publish_files(root: Path, item: DisclosureItem, result: Published) -> None:
-    """Copy the item's published attachments into ``root`` and remove the others."""
-    keep, drop = pages.public_files(item)
-    result.written += _copy_files(root, keep)
-    result.removed += [gone for path in drop for gone in remove_file(root, path)]
-
-
-def _catch_up(item_ids: list[int]) -> Published:
-    """Publish again, into the live release, items that changed while a build ran: the pages
-    they change, once each however many share them, and their attachments."""
+def _publish(item_ids: list[int]) -> Published:
+    """Rewrite the files of items' publications: the pages they change, once each however
+    many share them (``CATCH_UP_BATCH`` at a time: a batch's files are open until settled),
+    and their attachments. One item, or the items changed while a build ran."""
     from gongkai.disclosure.models import DisclosureItem
 
     result = Published()
+    # One snapshot for the pages it changes and for what they show: the count that places an
+    # item's numbered page is the count its lists are rendered with.
     with selectors.snapshot(), selectors.build_cache(full=False):
-        items = list(DisclosureItem.objects.filter(pk__in=item_ids).order_by("pk"))
+        items = list(
+            DisclosureItem.objects.select_related("organ", "unit", "node")
+            .filter(pk__in=item_ids)
+            .order_by("pk")
+        )
+        if not items:
+            return result
         urls = list(dict.fromkeys(url for item in items for url in pages.urls_for_item(item)))
         root = live_dir()
-        for batch in _chunks(urls, CATCH_UP_BATCH):  # a batch's files are open until settled
-            part = _render_to(root, batch)
-            result.written += part.written
-            result.removed += part.removed
-            result.gone += part.gone
+        loaded = {item.pk: item for item in items}
+        for batch in _chunks(urls, CATCH_UP_BATCH):
+            result.add(_render_to(root, batch, loaded=loaded))
     for item in items:
-        _publish_files(root, item, result)
-    _enter(result, source="build", version=0)
+        keep, drop = pages.public_files(item)
+        result.written += _copy_files(root, keep)
+        result.removed += [gone for path in drop for gone in remove_file(root, path)]
+    one = items[0] if len(items) == 1 else None
+    _enter(
+        result,
+        source=f"disclosure.item:{one.pk}" if one else "build",
+        version=one.version if one else 0,
+    )
     return result
 
 
@@ -357,7 +353,7 @@ def _build(jobs: int, progress: Progress | None) -> Built:
     # and committed after the build read it — milliseconds — is not caught.)
     changed = pages.changed_since(started)
     if changed:
-        _catch_up(changed)
+        _publish(changed)
     seconds = (timezone.now() - started).total_seconds()
     return Built(release, total - len(failed), len(written), seconds, failed)
 

@@ -45,22 +45,25 @@ def _umask() -> int:
 NARROWED = bool(_umask() & 0o644)
 
 
-def _write_new(target: str, data: bytes) -> None:
-    """Write ``target`` in place (created 0644, or truncated), making its directory if needed."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+def _open_written(path: str, flags: int, data: bytes) -> int:
+    """Open ``path`` (making its directory if needed, created 0644), write ``data`` whole and
+    return the open descriptor; on failure it is closed and the file removed."""
     try:
-        fd = os.open(target, flags, 0o644)
+        fd = os.open(path, flags, 0o644)
     except FileNotFoundError:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd = os.open(target, flags, 0o644)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, flags, 0o644)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
         if NARROWED:
             os.fchmod(fd, 0o644)
-    finally:
+    except BaseException:
         os.close(fd)
+        os.unlink(path)
+        raise
+    return fd
 
 
 @dataclass(frozen=True)
@@ -87,25 +90,8 @@ def _temp_name(target: str) -> str:
 
 
 def _stage_one(target: str, data: bytes) -> Staged:
-    head = os.path.dirname(target)
     temp = _temp_name(target)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    try:
-        fd = os.open(temp, flags, 0o644)
-    except FileNotFoundError:
-        os.makedirs(head, exist_ok=True)
-        fd = os.open(temp, flags, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        if NARROWED:
-            os.fchmod(fd, 0o644)
-    except BaseException:
-        os.close(fd)
-        os.unlink(temp)
-        raise
-    return Staged(fd, temp, target)
+    return Staged(_open_written(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, data), temp, target)
 
 
 def settle(staged: Staged) -> None:
@@ -121,17 +107,17 @@ def settle(staged: Staged) -> None:
     os.replace(staged.temp, staged.target)
 
 
-def write_atomic(target: Path, data: bytes, *, durable: bool = True) -> None:
+def write_atomic(target: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
     """Replace ``target`` with ``data`` atomically (``durable``: flushed to disk first). Not
     ``durable``: written in place, for a release directory nobody reads yet."""
-    if not durable:
-        _write_new(str(target), data)
-        return
-    settle(_stage_one(str(target), data))
+    if durable:
+        settle(_stage_one(os.fspath(target), data))
+    else:
+        os.close(_open_written(os.fspath(target), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, data))
 
 
-def _twin(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=6, mtime=0)
+def _written(rel: str, data: bytes) -> Written:
+    return Written(rel, hashlib.sha256(data).hexdigest(), len(data))
 
 
 def stage_file(root: Path, path: str, data: bytes) -> tuple[Written, Staged]:
@@ -140,31 +126,25 @@ def stage_file(root: Path, path: str, data: bytes) -> tuple[Written, Staged]:
     once in several threads (the disk waits overlap), each followed by its ``.gz``
     (``write_twin``: compression lets go of the interpreter)."""
     rel = str(safe_relative(path))
-    staged = _stage_one(os.path.join(root, rel), data)
-    return Written(rel, hashlib.sha256(data).hexdigest(), len(data)), staged
+    return _written(rel, data), _stage_one(os.path.join(root, rel), data)
 
 
-def write_twin(root: Path, path: str, data: bytes) -> Written | None:
-    """Write the ``.gz`` of a text file atomically and durably (``None``: it has none)."""
+def write_twin(root: Path, path: str, data: bytes, *, durable: bool = True) -> Written | None:
+    """Write the ``.gz`` of a text file atomically (``None``: it has none)."""
     rel = str(safe_relative(path))
     if os.path.splitext(rel)[1] not in COMPRESSED:
         return None
-    packed = _twin(data)
-    settle(_stage_one(os.path.join(root, rel) + ".gz", packed))
-    return Written(f"{rel}.gz", hashlib.sha256(packed).hexdigest(), len(packed))
+    packed = gzip.compress(data, compresslevel=6, mtime=0)
+    write_atomic(os.path.join(root, rel) + ".gz", packed, durable=durable)
+    return _written(f"{rel}.gz", packed)
 
 
 def write_file(root: Path, path: str, data: bytes, *, durable: bool = True) -> list[Written]:
     """Write one site file (and its .gz when it is text); return what was written."""
-    rel = safe_relative(path)
-    target = root.joinpath(*rel.parts)
-    write_atomic(target, data, durable=durable)
-    written = [Written(str(rel), hashlib.sha256(data).hexdigest(), len(data))]
-    if target.suffix in COMPRESSED:
-        packed = _twin(data)
-        write_atomic(target.with_name(target.name + ".gz"), packed, durable=durable)
-        written.append(Written(f"{rel}.gz", hashlib.sha256(packed).hexdigest(), len(packed)))
-    return written
+    rel = str(safe_relative(path))
+    write_atomic(os.path.join(root, rel), data, durable=durable)
+    twin = write_twin(root, path, data, durable=durable)
+    return [_written(rel, data), *([twin] if twin else [])]
 
 
 def remove_file(root: Path, path: str) -> list[str]:

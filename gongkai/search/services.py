@@ -247,13 +247,15 @@ def reindex(*, jobs: int = 2, progress: Progress | None = None, batch: int = 500
 
 
 def _catch_up(since: dt.datetime) -> None:
-    """Index again the items changed while the reindex ran: a withdrawal may have taken out a
-    document that a batch then stored from the row it had read before; a revision may have
-    been overtaken the same way."""
-    from gongkai.disclosure.models import DisclosureItem
+    """Do again for the items changed while the reindex ran what their publication or
+    withdrawal did (``receivers.on_announce``): a withdrawal may have taken out a document that
+    a batch then stored from the row it read before; a revision may have been overtaken the
+    same way. Items being revised keep their published document."""
+    from gongkai.disclosure.choices import ItemStatus
+    from gongkai.disclosure.selectors import changed_since
 
-    for item in DisclosureItem.objects.filter(updated_at__gte=since).order_by("pk").iterator():
-        if item.status == "published" and item.published_on is not None:
+    for item in changed_since(since).select_related("unit").iterator():
+        if item.status == ItemStatus.PUBLISHED:
             index_document(doc_id_of(item), item.search_document())
-        else:
+        elif item.status == ItemStatus.WITHDRAWN:
             remove_document(doc_id_of(item))

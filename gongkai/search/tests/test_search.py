@@ -226,7 +226,7 @@ def test_publications_during_a_reindex_are_kept(
 ) -> None:
     """A document a publication indexes while the reindex runs is not inserted twice (the
     batch that read it skips it), and an item withdrawn meanwhile is not brought back by the
-    batch that read it before."""
+    batch that read it before; an item whose revision began meanwhile stays found."""
     from gongkai.search.services import doc_id_of, index_document, reindex
 
     capture = django_capture_on_commit_callbacks
@@ -241,6 +241,8 @@ def test_publications_during_a_reindex_are_kept(
                 disclosure.withdraw_item(
                     items[1], actor=world.users[Role.COORDINATOR], reason="已失效"
                 )
+            # a revision begun: the published version stays online, and searchable
+            disclosure.start_revision(items[2], actor=world.users[Role.EDITOR])
 
     assert reindex(jobs=1, batch=1, progress=progress) == 4
     found = {h.url for h in search("行政处罚决定书").hits}
