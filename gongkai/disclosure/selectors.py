@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Model, Q, QuerySet
 
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, can
 from gongkai.accounts.selectors import list_actable_units
 from gongkai.disclosure.choices import ItemKind, ItemStatus, validity_label
-from gongkai.disclosure.models import CatalogueNode, DisclosureItem, ItemVersion
+from gongkai.disclosure.models import CatalogueNode, DisclosureItem, ItemVersion, item_url
 
 SORTS = {
     "updated": "-updated_at",
@@ -105,63 +108,144 @@ def attachment_href(attachment_id: int, media_type: str) -> str:
 
 
 PUBLIC_ITEM_TEMPLATE = "disclosure/public_item.html"
-FEW = 4  # items whose organ, unit and node are joined rather than loaded apart
+_BATCH = 500  # ids per IN (...) of the page reads
+
+
+@dataclass(slots=True)
+class PageLink:
+    """Another item as a public page links to it: a successor, a policy, an interpretation."""
+
+    pk: int
+    title: str
+    status: str
+
+    def public_url(self) -> str:
+        return item_url(self.pk)
+
+
+@dataclass(slots=True)
+class PageItem:
+    """What an item's public page shows of the item, read in plain SQL (a full build reads a
+    hundred thousand: model instances cost as much as the rendering). Its attributes are the
+    model's, so the page of a model instance (a publication has one already) is the same."""
+
+    pk: int
+    organ_id: int
+    unit_id: int | None
+    node_id: int
+    kind: str
+    title: str
+    status: str
+    version: int
+    validity: str
+    withdrawn_reason: str
+    index_no: str
+    published_on: dt.date | None
+    replaced_by_id: int | None
+    interprets_id: int | None
+    organ: Any = None
+    unit: Any = None
+    node: Any = None
+    replaced_by: PageLink | None = None
+    interprets: PageLink | None = None
+
+    def public_url(self) -> str:
+        return item_url(self.pk)
+
+    @classmethod
+    def of(cls, item: DisclosureItem) -> PageItem:
+        """The page's view of an item already read with its organ, unit and node."""
+        page = cls(item.pk, *(getattr(item, name) for name in _PAGE_ITEM_FIELDS[1:]))
+        page.organ, page.unit, page.node = item.organ, item.unit, item.node
+        return page
+
+
+_PAGE_ITEM_FIELDS = (
+    "id", "organ_id", "unit_id", "node_id", "kind", "title", "status", "version", "validity",
+    "withdrawn_reason", "index_no", "published_on", "replaced_by_id", "interprets_id",
+)  # fmt: skip
+
+
+def _select(
+    model: type[Model], columns: tuple[str, ...], where: str, ids: Iterable[int], order: str = ""
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``columns`` of ``model`` whose ``where`` column is in ``ids`` (any number)."""
+    quote = connection.ops.quote_name
+    select = ", ".join(quote(c) for c in columns)
+    table = quote(model._meta.db_table)
+    wanted = sorted(set(ids))
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), _BATCH):
+            part = wanted[start : start + _BATCH]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"SELECT {select} FROM {table} WHERE {quote(where)} IN ({marks}) {order}",  # noqa: S608
+                part,
+            )
+            yield from cursor.fetchall()
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as read by a plain cursor (text on SQLite, text or decoded on PostgreSQL)."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _page_items(item_ids: list[int]) -> dict[int, PageItem]:
+    """The items among ``item_ids`` with their organs, units and nodes (few: each read once)."""
+    items = {
+        row[0]: PageItem(*row) for row in _select(DisclosureItem, _PAGE_ITEM_FIELDS, "id", item_ids)
+    }
+    for field, model in (("organ", Organ), ("unit", Unit), ("node", CatalogueNode)):
+        shared = model.objects.in_bulk({getattr(i, f"{field}_id") for i in items.values()} - {None})
+        for one in items.values():
+            setattr(one, field, shared.get(getattr(one, f"{field}_id")))
+    return items
 
 
 def public_item_pages(
     item_ids: list[int], *, loaded: dict[int, DisclosureItem] | None = None
 ) -> list[dict[str, Any]]:
     """The template context of the public page of each published (or withdrawn) item among
-    ``item_ids``, in that order, from three queries whatever their number: the items, their
-    latest versions and their published interpretations (``loaded``: items the caller has read
-    already, with their organ, unit and node). The page view renders one; the publisher
-    renders thousands."""
+    ``item_ids``, in that order, from a few plain queries whatever their number: the items,
+    their latest versions and their published interpretations (``loaded``: items the caller
+    has read already, with their organ, unit and node). The page view renders one; the
+    publisher renders thousands."""
     from gongkai.disclosure.structured import detail_rows
 
-    query = DisclosureItem.objects.defer(  # the page shows the version's text
-        "body", "details", "qa_pairs", "review_basis"
-    )
     if loaded is not None and set(item_ids) <= set(loaded):  # the caller has them, joined
-        items = {pk: loaded[pk] for pk in item_ids}
-    elif len(item_ids) <= FEW:  # a page or a publication: joined in the same query
-        items = query.select_related("organ", "unit", "node").in_bulk(item_ids)
-    else:  # a batch: their organs, units and nodes are few, each loaded once and shared
-        items = query.in_bulk(item_ids)
-        for field, model in (("organ", Organ), ("unit", Unit), ("node", CatalogueNode)):
-            shared = model.objects.in_bulk({getattr(i, f"{field}_id") for i in items.values()})
-            for one in items.values():
-                setattr(one, field, shared[getattr(one, f"{field}_id")])
+        items = {pk: PageItem.of(loaded[pk]) for pk in item_ids}
+    else:
+        items = _page_items(item_ids)
     # The documents they point to (a successor, the policy interpreted): title and status only.
-    linked_ids = {i.replaced_by_id for i in items.values()} | {
-        i.interprets_id for i in items.values()
+    pointed = [pk for i in items.values() for pk in (i.replaced_by_id, i.interprets_id) if pk]
+    linked = {
+        pk: PageLink(pk, title, status)
+        for pk, title, status in _select(DisclosureItem, ("id", "title", "status"), "id", pointed)
     }
-    linked = DisclosureItem.objects.only("pk", "title", "status").in_bulk(linked_ids - {None})
     for one in items.values():
-        if one.replaced_by_id in linked:
-            one.replaced_by = linked[one.replaced_by_id]
-        if one.interprets_id in linked:
-            one.interprets = linked[one.interprets_id]
-    latest: dict[int, dict[str, Any]] = {}  # each item's latest published version's snapshot
-    for item_id, snapshot in (
-        ItemVersion.objects.filter(item_id__in=list(items))
-        .order_by("item_id", "version")
-        .values_list("item_id", "snapshot")
+        one.replaced_by = linked.get(one.replaced_by_id)
+        one.interprets = linked.get(one.interprets_id)
+    latest: dict[int, Any] = {}  # each item's latest published version's snapshot
+    for item_id, snapshot in _select(
+        ItemVersion, ("item_id", "snapshot"), "item_id", items, "ORDER BY item_id, version"
     ):
-        latest[item_id] = snapshot  # the last one wins
-    interpretations: dict[int, list[DisclosureItem]] = {}
-    for other in (
-        DisclosureItem.objects.filter(interprets_id__in=list(items), status=ItemStatus.PUBLISHED)
-        .order_by()
-        .only("pk", "title", "interprets_id", "published_on", "updated_at")
+        latest[item_id] = snapshot  # the last one wins (decoded below, once)
+    readings: dict[int, list[tuple[Any, ...]]] = {}
+    for row in _select(
+        DisclosureItem,
+        ("id", "title", "interprets_id", "published_on", "updated_at", "status"),
+        "interprets_id",
+        items,
     ):
-        interpretations.setdefault(other.interprets_id or 0, []).append(other)
+        if row[5] == ItemStatus.PUBLISHED:
+            readings.setdefault(row[2], []).append(row)
     pages = []
     for pk in item_ids:
         item = items.get(pk)
         if item is None or item.version <= 0:
             continue
         current = latest.get(pk)
-        snapshot = current or {}
+        snapshot = _json(current) if current is not None else {}
         pages.append(
             {
                 "item": item,
@@ -175,11 +259,14 @@ def public_item_pages(
                 else [],
                 "organ": item.organ,
                 "validity": validity_label(item.validity),
-                "interpretations": sorted(  # the model's order: newest first
-                    interpretations.get(pk, []),
-                    key=lambda i: (i.published_on or dt.date.min, i.updated_at),
-                    reverse=True,
-                ),
+                "interpretations": [  # the model's order: newest first
+                    PageLink(row[0], row[1], row[5])
+                    for row in sorted(
+                        readings.get(pk, []),
+                        key=lambda row: (row[3] or dt.date.min, row[4]),
+                        reverse=True,
+                    )
+                ],
             }
         )
     return pages

@@ -55,7 +55,7 @@ class StaticSiteMiddleware:
         except ValueError:
             return None
         root = Path(settings.GONGKAI_SITE_ROOT)
-        target = root.joinpath(*rel.parts)
+        target = root / rel
         if not target.is_file():
             return None
         gz = target.with_name(target.name + ".gz")

@@ -255,6 +255,16 @@ class ListRow:
     def public_url(self) -> str:
         return item_url(self.pk)
 
+    # As attributes for the list rows (a template's method call costs more than the row).
+    @property
+    def url(self) -> str:
+        return item_url(self.pk)
+
+    @property
+    def day(self) -> str:
+        """The publication date as ``Y-m-d`` (as the ``date`` filter writes a plain date)."""
+        return self.published_on.isoformat() if self.published_on else ""
+
     def get_validity_display(self) -> str:
         return validity_label(self.validity)
 

@@ -15,9 +15,12 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 COMPRESSED = frozenset({".html", ".css", ".js", ".xml", ".txt", ".json", ".svg"})
+# Measured on item pages (~6 KB): level 2 compresses in ~54 µs to 2.7 % more bytes than level 6
+# (~84 µs) — nginx's own gzip_comp_level default is 1; a full build compresses every page.
+GZIP_LEVEL = 2
 
 
 @dataclass(frozen=True)
@@ -27,10 +30,12 @@ class Written:
     size: int
 
 
-def safe_relative(path: str) -> PurePosixPath:
-    """A site path as a relative path that cannot leave the site root."""
-    rel = PurePosixPath(path.lstrip("/"))
-    if rel.is_absolute() or any(part in ("", "..") for part in rel.parts) or not rel.parts:
+def safe_relative(path: str) -> str:
+    """A site path as a relative path (forward slashes, nothing to normalise) that cannot leave
+    the site root. Plain string tests: a full build checks a quarter of a million paths."""
+    rel = path.lstrip("/")
+    probe = f"/{rel}/"
+    if not rel or "//" in probe or "/../" in probe or "/./" in probe or "\x00" in rel:
         raise ValueError(f"bad site path: {path!r}")
     return rel
 
@@ -125,23 +130,23 @@ def stage_file(root: Path, path: str, data: bytes) -> tuple[Written, Staged]:
     ``settle``d. A publication stages its pages as it renders them, then settles them all at
     once in several threads (the disk waits overlap), each followed by its ``.gz``
     (``write_twin``: compression lets go of the interpreter)."""
-    rel = str(safe_relative(path))
+    rel = safe_relative(path)
     return _written(rel, data), _stage_one(os.path.join(root, rel), data)
 
 
 def write_twin(root: Path, path: str, data: bytes, *, durable: bool = True) -> Written | None:
     """Write the ``.gz`` of a text file atomically (``None``: it has none)."""
-    rel = str(safe_relative(path))
+    rel = safe_relative(path)
     if os.path.splitext(rel)[1] not in COMPRESSED:
         return None
-    packed = gzip.compress(data, compresslevel=6, mtime=0)
+    packed = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
     write_atomic(os.path.join(root, rel) + ".gz", packed, durable=durable)
     return _written(f"{rel}.gz", packed)
 
 
 def write_file(root: Path, path: str, data: bytes, *, durable: bool = True) -> list[Written]:
     """Write one site file (and its .gz when it is text); return what was written."""
-    rel = str(safe_relative(path))
+    rel = safe_relative(path)
     write_atomic(os.path.join(root, rel), data, durable=durable)
     twin = write_twin(root, path, data, durable=durable)
     return [_written(rel, data), *([twin] if twin else [])]
@@ -151,8 +156,8 @@ def remove_file(root: Path, path: str) -> list[str]:
     """Remove a site file and its .gz twin; return the paths that were there."""
     rel = safe_relative(path)
     removed = []
-    for candidate in (str(rel), f"{rel}.gz"):
-        target = root.joinpath(*PurePosixPath(candidate).parts)
+    for candidate in (rel, f"{rel}.gz"):
+        target = root / candidate
         if target.exists():
             target.unlink()
             removed.append(candidate)

@@ -31,7 +31,7 @@ from gongkai.disclosure.tests.test_workflow import _draft, _through
 from gongkai.publishing import pages, selectors
 from gongkai.publishing.nginx import local_conf
 from gongkai.publishing.services import build_site, check_site, live_dir, publish_item
-from gongkai.publishing.writer import file_for_url, write_atomic
+from gongkai.publishing.writer import file_for_url, safe_relative, write_atomic, write_file
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +170,22 @@ def _write_big(target: str) -> None:
     write_atomic(Path(target), b"x" * (400 * 1024 * 1024))
 
 
+@pytest.mark.parametrize(
+    "path", ["", "/", "../etc/passwd", "/xxgk/../../x", "a//b", "a/./b", "a/..", "a\x00b"]
+)
+def test_a_site_path_cannot_leave_the_root(tmp_path: Path, path: str) -> None:
+    with pytest.raises(ValueError, match="bad site path"):
+        safe_relative(path)
+    with pytest.raises(ValueError, match="bad site path"):
+        write_file(tmp_path / "site", path, b"x")
+    assert not tmp_path.joinpath("site").exists()
+
+
+def test_site_paths_are_relative_with_forward_slashes() -> None:
+    assert safe_relative("/xxgk/items/7.html") == "xxgk/items/7.html"
+    assert safe_relative("feed.xml") == "feed.xml"
+
+
 def test_a_killed_writer_leaves_the_old_page_whole(tmp_path: Path) -> None:
     target = tmp_path / "page.html"
     target.write_bytes(b"<p>old</p>")
@@ -254,6 +270,9 @@ def test_embedded_mode_serves_the_files_first(site: Path, world: Any, nodes: Any
     assert client.get("/staff/login/").status_code == 200  # dynamic paths are never files
     assert client.get(f"/xxgk/items/{item.pk}.html").status_code == 404  # one address a page
     assert client.get("/feed.xml")["Content-Type"] == "application/atom+xml; charset=utf-8"
+    live_dir().parent.joinpath("outside.txt").write_text("not a site file")
+    for escape in ("/../outside.txt", "/xxgk/../../outside.txt", "/xxgk//../../outside.txt"):
+        assert b"not a site file" not in client.get(escape).content
 
 
 def test_list_pages_number_from_the_oldest(site: Path, world: Any, nodes: Any) -> None:
