@@ -5,15 +5,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from gongkai.accounts.models import Organ
-from gongkai.publishing.selectors import newest_published
+from gongkai.publishing.selectors import active_organs, newest_published
 
 HOME_LATEST = 10
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
     """The public home page: the organs hosted on this installation."""
-    organs = list(Organ.objects.filter(is_active=True).order_by("supervisor_id", "name", "pk"))
+    organs = active_organs()
     latest = newest_published(HOME_LATEST)
     return render(
         request,

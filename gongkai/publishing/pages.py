@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from django.db import connection
+
 from gongkai.accounts.models import Organ
 from gongkai.disclosure.models import LISTED, CatalogueNode, DisclosureItem, item_url
 from gongkai.publishing import selectors
@@ -87,7 +89,10 @@ def public_files(item: DisclosureItem) -> tuple[dict[str, int], list[str]]:
     from gongkai.disclosure.models import Attachment
     from gongkai.disclosure.selectors import attachment_href
 
-    every = list(Attachment.objects.filter(item=item).values_list("pk", "media_type"))
+    table = connection.ops.quote_name(Attachment._meta.db_table)
+    with connection.cursor() as cursor:  # on every publication's path: plain SQL
+        cursor.execute(f"SELECT id, media_type FROM {table} WHERE item_id = %s", [item.pk])  # noqa: S608
+        every = [(int(pk), media_type) for pk, media_type in cursor.fetchall()]
     if not every:  # most items: nothing to copy or remove (a version lists only these)
         return {}, []
     keep: dict[str, int] = {}

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from gongkai.accounts.models import Unit
+from gongkai.accounts.models import Organ, Unit
 from gongkai.disclosure.choices import validity_label
 from gongkai.disclosure.models import (
     LISTED,
@@ -77,17 +77,42 @@ def _catalogue(organ_id: int) -> dict[int, CatalogueNode]:
     set from the same load: one query for all the tree walks a page makes."""
 
     def load() -> dict[int, CatalogueNode]:
+        # Plain SQL (raw): a publication reads the catalogue afresh, and compiling the ORM's
+        # query with its join cost more than reading the nodes.
+        quote = connection.ops.quote_name
+        table = quote(CatalogueNode._meta.db_table)
         nodes = {
             node.pk: node
-            for node in CatalogueNode.objects.filter(organ_id=organ_id)
-            .select_related("organ")
-            .order_by("sort_order", "pk")
+            for node in CatalogueNode.objects.raw(
+                f"SELECT * FROM {table} WHERE {quote('organ_id')} = %s "
+                f"ORDER BY {quote('sort_order')}, {quote('id')}",
+                [organ_id],
+            )
         }
+        if not nodes:
+            return nodes
+        organ = _organs(f"{quote('id')} = %s", [organ_id])[0]  # one object they share
         for node in nodes.values():
+            node.organ = organ
             node.parent = nodes.get(node.parent_id) if node.parent_id else None
         return nodes
 
     return _memo(("catalogue", organ_id), load)
+
+
+def _organs(where: str, params: list[Any]) -> list[Organ]:
+    """Organs read in plain SQL (raw: no query to compile on a publication's path)."""
+    quote = connection.ops.quote_name
+    table = quote(Organ._meta.db_table)
+    order = ", ".join(quote(c) for c in ("supervisor_id", "name", "id"))
+    return list(Organ.objects.raw(f"SELECT * FROM {table} WHERE {where} ORDER BY {order}", params))
+
+
+def active_organs() -> list[Organ]:
+    """The organs hosted here, in the home page's order (remembered while a cache is open)."""
+    return _memo(
+        ("organs",), lambda: _organs(f"{connection.ops.quote_name('is_active')} = %s", [True])
+    )
 
 
 def node_by_code(organ_id: int, code: str) -> CatalogueNode | None:
@@ -123,13 +148,18 @@ def children_of(node: CatalogueNode) -> list[CatalogueNode]:
 
 
 def node_family(node: CatalogueNode) -> list[int]:
-    """The node and every node below it (a parent column lists its children's items)."""
-    nodes = _catalogue(node.organ_id)
-    ids, frontier = [node.pk], {node.pk}
-    while frontier:
-        frontier = {pk for pk, one in nodes.items() if one.parent_id in frontier} - set(ids)
-        ids.extend(sorted(frontier))
-    return ids
+    """The node and every node below it (a parent column lists its children's items);
+    remembered while a cache is open (a publication asks some thirty times)."""
+
+    def walk() -> list[int]:
+        nodes = _catalogue(node.organ_id)
+        ids, frontier = [node.pk], {node.pk}
+        while frontier:
+            frontier = {pk for pk, one in nodes.items() if one.parent_id in frontier} - set(ids)
+            ids.extend(sorted(frontier))
+        return ids
+
+    return list(_memo(("family", node.pk), walk))  # a copy: callers may extend it
 
 
 def node_ancestors(node: CatalogueNode) -> list[CatalogueNode]:
@@ -398,11 +428,36 @@ def _newest_of(node_id: int, n: int, published_only: bool) -> list[tuple[Any, in
     return [(day, pk) for day, pk, _status in rows[:n]]
 
 
+def _read_newest(node_ids: list[int], want: int) -> None:
+    """Remember the ``want`` newest keys of each of several nodes (a parent's list and feed
+    merge its children's) as ``_newest_of`` reads them, from one query: one indexed part per
+    node, joined by UNION ALL, instead of a query each."""
+    if _cache is None:
+        return
+    missing = [pk for pk in node_ids if ("newest", pk, want) not in _cache]
+    if len(missing) < 2:
+        return
+    one = (
+        f"SELECT published_on, id, status, node_id FROM {_table()} "
+        f"WHERE node_id = %s AND {LISTED_SQL} ORDER BY published_on DESC, id DESC LIMIT %s"
+    )
+    sql = " UNION ALL ".join(f"SELECT * FROM ({one}) AS n{k}" for k in range(len(missing)))
+    found: dict[int, list[tuple[Any, int, str]]] = {pk: [] for pk in missing}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for pk in missing for value in (pk, want)])
+        for day, pk, status, node_id in cursor.fetchall():
+            found[int(node_id)].append((day, int(pk), status))
+    for node_id, rows in found.items():
+        rows.sort(key=lambda row: (row[0], row[1]), reverse=True)  # the parts' order is unsure
+        _cache[("newest", node_id, want)] = rows
+
+
 def newest_in(node: CatalogueNode, n: int, *, published_only: bool = False) -> list[ListRow]:
     """The ``n`` newest listed items of the node and the nodes below it (``published_only``:
     without the withdrawn ones): the newest of each node from its index, merged (the lists and
     feeds of one publication share them)."""
     keys: list[tuple[Any, int]] = []
+    _read_newest(node_family(node), max(n, page_size()))
     for pk in node_family(node):
         keys += _newest_of(pk, n, published_only)
     keys.sort(reverse=True)
@@ -465,8 +520,14 @@ def new_chunks(item_id: int) -> list[int]:
     from gongkai.publishing.models import PublishedFile
 
     own = chunk_of(item_id)
-    if PublishedFile.objects.filter(path=f"sitemaps/items-{own}.xml").exists():
-        return []
+    table = connection.ops.quote_name(PublishedFile._meta.db_table)
+    with connection.cursor() as cursor:  # on every publication's path: plain SQL
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE path = %s",
+            [f"sitemaps/items-{own}.xml"],
+        )
+        if cursor.fetchone() is not None:
+            return []
     present = {
         int(path.removeprefix("sitemaps/items-").removesuffix(".xml"))
         for path in PublishedFile.objects.filter(
