@@ -167,20 +167,27 @@ _PAGE_ITEM_FIELDS = (
 
 
 def _select(
-    model: type[Model], columns: tuple[str, ...], where: str, ids: Iterable[int], order: str = ""
+    model: type[Model],
+    columns: tuple[str, ...],
+    where: str,
+    ids: Iterable[int],
+    order: str = "",
+    **equal: Any,
 ) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``columns`` of ``model`` whose ``where`` column is in ``ids`` (any number)."""
+    """Rows of ``columns`` of ``model`` whose ``where`` column is in ``ids`` (any number) and
+    whose ``equal`` columns have those values."""
     quote = connection.ops.quote_name
     select = ", ".join(quote(c) for c in columns)
     table = quote(model._meta.db_table)
+    also = "".join(f" AND {quote(column)} = %s" for column in equal)
     wanted = sorted(set(ids))
     with connection.cursor() as cursor:
         for start in range(0, len(wanted), _BATCH):
             part = wanted[start : start + _BATCH]
             marks = ", ".join(["%s"] * len(part))
             cursor.execute(
-                f"SELECT {select} FROM {table} WHERE {quote(where)} IN ({marks}) {order}",  # noqa: S608
-                part,
+                f"SELECT {select} FROM {table} WHERE {quote(where)} IN ({marks}){also} {order}",  # noqa: S608
+                [*part, *equal.values()],
             )
             yield from cursor.fetchall()
 
@@ -236,9 +243,9 @@ def public_item_pages(
         ("id", "title", "interprets_id", "published_on", "updated_at", "status"),
         "interprets_id",
         items,
+        status=ItemStatus.PUBLISHED,
     ):
-        if row[5] == ItemStatus.PUBLISHED:
-            readings.setdefault(row[2], []).append(row)
+        readings.setdefault(row[2], []).append(row)
     pages = []
     for pk in item_ids:
         item = items.get(pk)

@@ -87,23 +87,32 @@ class LiteralGettext(Extension):
     a function through its context (a dozen attribute probes a call — measured, a third of an
     item page's rendering went to its translations). The templates keep writing ``_("…")``,
     as the message extraction reads them; a call with values (``_("…%(n)s", n=…)``) stays a
-    call."""
+    call. (A template that binds a name ``_`` of its own would not get it for literals.)"""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        previous: Token | None = None
         while not stream.eos:
             token = next(stream)
-            if not (token.test("name:_") and stream.current.test("lparen")):
+            after_dot = previous is not None and previous.test("dot")  # obj._("x"): a method
+            previous = token
+            if after_dot or not (token.test("name:_") and stream.current.test("lparen")):
                 yield token
                 continue
             held = [token, next(stream)]
             if stream.current.test("string"):
                 held.append(next(stream))
                 if stream.current.test("rparen"):
-                    next(stream)
+                    previous = next(stream)
+                    # ( "literal" | _t ): in parentheses, so that what follows the call
+                    # (.lower(), [0], |upper) applies to its result as before
+                    line = token.lineno
+                    yield Token(line, "lparen", "(")
                     yield held[2]
-                    yield Token(token.lineno, "pipe", "|")
-                    yield Token(token.lineno, "name", "_t")
+                    yield Token(line, "pipe", "|")
+                    yield Token(line, "name", "_t")
+                    yield Token(line, "rparen", ")")
                     continue
+            previous = held[-1]
             yield from held
 
 

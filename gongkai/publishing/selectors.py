@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from gongkai.accounts.models import Organ, Unit
 from gongkai.disclosure.choices import validity_label
@@ -72,47 +72,81 @@ def _memo(key: object, compute: Callable[[], T]) -> T:
     return found
 
 
+# What this process last built from some rows, with the rows: a publication reads the organs
+# and the catalogue afresh, and comparing the rows costs a fraction of making the objects.
+_kept: dict[object, tuple[object, Any]] = {}
+
+
+def _fetch(model: type[Model], where: str, order: tuple[str, ...]) -> str:
+    """The plain SQL reading every column of ``model``'s rows ``where`` in ``order``."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in model._meta.concrete_fields)
+    return (
+        f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {where} "
+        f"ORDER BY {', '.join(quote(c) for c in order)}"
+    )
+
+
+def _rows_of(*queries: tuple[str, list[Any]]) -> tuple[tuple[Any, ...], ...]:
+    with connection.cursor() as cursor:
+        found = []
+        for sql, params in queries:
+            cursor.execute(sql, params)
+            found.append(tuple(tuple(row) for row in cursor.fetchall()))
+    return tuple(found)
+
+
+def _kept_or_built(key: object, rows: object, build: Callable[[], T]) -> T:
+    """The objects this process built last under ``key`` if they came from the same ``rows``
+    (shared, never modified), else ``build()``'s, kept for next time."""
+    kept = _kept.get((connection.alias, key))
+    if kept is not None and kept[0] == rows:
+        return kept[1]  # type: ignore[no-any-return]
+    built = build()
+    _kept[(connection.alias, key)] = (rows, built)
+    return built
+
+
+def _organs_sql(where: str) -> str:
+    return _fetch(Organ, where, ("supervisor_id", "name", "id"))
+
+
 def _catalogue(organ_id: int) -> dict[int, CatalogueNode]:
     """Every node of the organ's catalogue (inactive ones too), each with its parent and organ
-    set from the same load: one query for all the tree walks a page makes."""
+    set from the same load: one read for all the tree walks a page makes. Plain SQL (raw): a
+    publication reads the catalogue afresh, and compiling the ORM's query with its join cost
+    more than reading the nodes; unchanged rows give the objects of the last read."""
+    quote = connection.ops.quote_name
+    nodes_sql = _fetch(CatalogueNode, f"{quote('organ_id')} = %s", ("sort_order", "id"))
+    organ_sql = _organs_sql(f"{quote('id')} = %s")
 
-    def load() -> dict[int, CatalogueNode]:
-        # Plain SQL (raw): a publication reads the catalogue afresh, and compiling the ORM's
-        # query with its join cost more than reading the nodes.
-        quote = connection.ops.quote_name
-        table = quote(CatalogueNode._meta.db_table)
-        nodes = {
-            node.pk: node
-            for node in CatalogueNode.objects.raw(
-                f"SELECT * FROM {table} WHERE {quote('organ_id')} = %s "
-                f"ORDER BY {quote('sort_order')}, {quote('id')}",
-                [organ_id],
-            )
-        }
+    def build() -> dict[int, CatalogueNode]:
+        nodes = {n.pk: n for n in CatalogueNode.objects.raw(nodes_sql, [organ_id])}
         if not nodes:
             return nodes
-        organ = _organs(f"{quote('id')} = %s", [organ_id])[0]  # one object they share
+        organ = next(iter(Organ.objects.raw(organ_sql, [organ_id])))  # one object they share
         for node in nodes.values():
             node.organ = organ
             node.parent = nodes.get(node.parent_id) if node.parent_id else None
         return nodes
 
+    def load() -> dict[int, CatalogueNode]:
+        rows = _rows_of((nodes_sql, [organ_id]), (organ_sql, [organ_id]))
+        return _kept_or_built(("catalogue", organ_id), rows, build)
+
     return _memo(("catalogue", organ_id), load)
 
 
-def _organs(where: str, params: list[Any]) -> list[Organ]:
-    """Organs read in plain SQL (raw: no query to compile on a publication's path)."""
-    quote = connection.ops.quote_name
-    table = quote(Organ._meta.db_table)
-    order = ", ".join(quote(c) for c in ("supervisor_id", "name", "id"))
-    return list(Organ.objects.raw(f"SELECT * FROM {table} WHERE {where} ORDER BY {order}", params))
-
-
 def active_organs() -> list[Organ]:
-    """The organs hosted here, in the home page's order (remembered while a cache is open)."""
-    return _memo(
-        ("organs",), lambda: _organs(f"{connection.ops.quote_name('is_active')} = %s", [True])
-    )
+    """The organs hosted here, in the home page's order (remembered while a cache is open;
+    unchanged rows give the objects of the last read)."""
+    sql = _organs_sql(f"{connection.ops.quote_name('is_active')} = %s")
+
+    def load() -> list[Organ]:
+        rows = _rows_of((sql, [True]))
+        return _kept_or_built("organs", rows, lambda: list(Organ.objects.raw(sql, [True])))
+
+    return _memo(("organs",), load)
 
 
 def node_by_code(organ_id: int, code: str) -> CatalogueNode | None:
@@ -398,17 +432,25 @@ def newest_published(n: int) -> list[ListRow]:
         want *= 4
 
 
-def _newest_keys(node_id: int, n: int, published_only: bool) -> list[tuple[Any, int, str]]:
-    """(date, id, status) of the ``n`` newest listed items of one node, from its index."""
-    sql = (
-        f"SELECT published_on, id, status FROM {_table()} "
+def _newest_sql(published_only: bool) -> str:
+    """One node's newest listed (or ``published_only``) items from its index: (date, id,
+    status, node); parameters node, [status,] limit."""
+    return (
+        f"SELECT published_on, id, status, node_id FROM {_table()} "
         f"WHERE node_id = %s AND {LISTED_SQL}"
         f"{' AND status = %s' if published_only else ''} "
         "ORDER BY published_on DESC, id DESC LIMIT %s"
     )
+
+
+def _newest_keys(node_id: int, n: int, published_only: bool) -> list[tuple[Any, int, str]]:
+    """(date, id, status) of the ``n`` newest listed items of one node, from its index."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [node_id, "published", n] if published_only else [node_id, n])
-        return [(day, int(pk), status) for day, pk, status in cursor.fetchall()]
+        cursor.execute(
+            _newest_sql(published_only),
+            [node_id, "published", n] if published_only else [node_id, n],
+        )
+        return [(day, int(pk), status) for day, pk, status, _node in cursor.fetchall()]
 
 
 def _newest_of(node_id: int, n: int, published_only: bool) -> list[tuple[Any, int]]:
@@ -428,6 +470,9 @@ def _newest_of(node_id: int, n: int, published_only: bool) -> list[tuple[Any, in
     return [(day, pk) for day, pk, _status in rows[:n]]
 
 
+UNION_PARTS = 200  # nodes read by one query
+
+
 def _read_newest(node_ids: list[int], want: int) -> None:
     """Remember the ``want`` newest keys of each of several nodes (a parent's list and feed
     merge its children's) as ``_newest_of`` reads them, from one query: one indexed part per
@@ -437,16 +482,15 @@ def _read_newest(node_ids: list[int], want: int) -> None:
     missing = [pk for pk in node_ids if ("newest", pk, want) not in _cache]
     if len(missing) < 2:
         return
-    one = (
-        f"SELECT published_on, id, status, node_id FROM {_table()} "
-        f"WHERE node_id = %s AND {LISTED_SQL} ORDER BY published_on DESC, id DESC LIMIT %s"
-    )
-    sql = " UNION ALL ".join(f"SELECT * FROM ({one}) AS n{k}" for k in range(len(missing)))
     found: dict[int, list[tuple[Any, int, str]]] = {pk: [] for pk in missing}
+    one = f"SELECT * FROM ({_newest_sql(False)}) AS n"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for pk in missing for value in (pk, want)])
-        for day, pk, status, node_id in cursor.fetchall():
-            found[int(node_id)].append((day, int(pk), status))
+        for start in range(0, len(missing), UNION_PARTS):  # SQLite takes 500 parts at most
+            part = missing[start : start + UNION_PARTS]
+            sql = " UNION ALL ".join(f"{one}{k}" for k in range(len(part)))
+            cursor.execute(sql, [value for pk in part for value in (pk, want)])
+            for day, pk, status, node_id in cursor.fetchall():
+                found[int(node_id)].append((day, int(pk), status))
     for node_id, rows in found.items():
         rows.sort(key=lambda row: (row[0], row[1]), reverse=True)  # the parts' order is unsure
         _cache[("newest", node_id, want)] = rows

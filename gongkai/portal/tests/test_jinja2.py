@@ -1,38 +1,52 @@
 """The public templates' environment: translations compiled as filter calls render exactly as
-the calls they replace."""
+the calls they replace, in the language of the render."""
 
 from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.template import engines
 from django.utils import translation
 from jinja2 import Environment
 
+from gongkai.portal import jinja2 as public
 from gongkai.portal.jinja2 import gettext, ngettext
 
 SOURCE = (
     '{{ _("首页") }}|{{ _("第 %(n)s 页", n=2) }}|{{ _(\'站内搜索\') ~ "!" }}|'
     "{{ title }}|{% if _('主导航') %}{{ _('分页')|length }}{% endif %}|"
+    '{{ _("next").upper() }}|{{ _("首页")[0] }}|{{ _("next")|upper }}|{{ obj._("首页") }}|'
+    '{{ _("a" ~ "b") }}|{{ _("a" "b") }}|{%- if 1 %} {{- _("x") -}} {% endif %}|'
     '{{ ngettext("%(num)s 条", "%(num)s 条", 3) }}|{% set _x = 1 %}{{ _x }}'
 )
 
 
-with translation.override("zh-hans"):
-    COMPILED = engines["jinja2"].env.from_string(SOURCE)  # type: ignore[attr-defined]
+def _marked(message: str) -> str:
+    """A stand-in catalogue that shows which language a string was translated in."""
+    return f"{translation.get_language()}:{message}"
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_literal_translations_render_as_the_calls_they_replace(language: str) -> None:
-    """Also in a language other than the one the template was compiled in."""
+def test_literal_translations_render_as_the_calls_they_replace(
+    monkeypatch: Any, language: str
+) -> None:
+    monkeypatch.setattr(public.translation, "gettext", _marked)
+    monkeypatch.setattr(public, "_translated", {})
+    ours = engines["jinja2"].env  # type: ignore[attr-defined]
+    with translation.override("zh-hans"):  # compiled in one language …
+        template = ours.from_string(SOURCE)
     plain = Environment(autoescape=True)  # no extension: every _() is a call
     plain.globals.update(_=gettext, ngettext=ngettext)
-    ours = engines["jinja2"].env  # type: ignore[attr-defined]
-    with translation.override(language):
-        expected = plain.from_string(SOURCE).render(title="<b>名称</b>")
-        got = COMPILED.render(title="<b>名称</b>")
+    context = {"title": "<b>名称</b>", "obj": SimpleNamespace(_=lambda m: f"[{m}]")}
+    with translation.override(language):  # … rendered in another
+        expected = plain.from_string(SOURCE).render(context)
+        got = template.render(context)
     assert got == expected
-    assert "&lt;b&gt;" in got  # a value is escaped, whichever way it is called
+    assert got.startswith(f"{language}:首页|")
+    assert f"{language.upper()}:NEXT|" in got  # what follows the call applies to its result
+    assert "[首页]" in got  # a method called _ is left alone
+    assert "&lt;b&gt;" in got
     compiled = ours.compile(SOURCE, raw=True)
-    assert "'首页'" in compiled  # by the filter, at render time: not folded into the template
-    assert "'首页|" not in compiled
-    assert compiled.count("context.call") == 2  # _(… n=2) and ngettext, nothing else
+    assert compiled.count("undefined(name='_')") == 3  # still calls: n=2, "a" ~ "b", "a" "b"

@@ -4,6 +4,7 @@ and the published files are readable with no application running."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import http.client
@@ -146,6 +147,31 @@ def test_withdrawal_marks_the_page_and_the_list(site: Path, world: Any, nodes: A
     assert "已撤回" in listing
     feed = (live_dir() / "feed.xml").read_text()
     assert "关于印发某某办法的通知" not in feed
+
+
+def test_a_publication_shows_the_catalogue_and_organ_as_they_are_now(
+    site: Path, world: Any, nodes: Any
+) -> None:
+    """The process keeps the catalogue and organ objects between publications only while their
+    rows are unchanged — however they were changed (here: plain updates, no service)."""
+    from gongkai.accounts.models import Organ
+    from gongkai.disclosure.models import CatalogueNode
+
+    _published(world, nodes, "第一份文件")
+    build_site(jobs=1)
+    with selectors.build_cache(full=False):
+        first = selectors.node_by_code(world.organ.pk, "s01")
+    with selectors.build_cache(full=False):
+        assert selectors.node_by_code(world.organ.pk, "s01") is first  # the rows are unchanged
+    CatalogueNode.objects.filter(pk=nodes["s01"].pk).update(name="改名后的栏目")
+    Organ.objects.filter(pk=world.organ.pk).update(name="改名后的机关")
+    second = _published(world, nodes, "第二份文件")
+    publish_item(second.pk)
+    listing = (live_dir() / f"xxgk/{world.organ.pk}/s01/index.html").read_text()
+    assert "改名后的栏目" in listing
+    assert "改名后的机关" in listing
+    home = (live_dir() / "index.html").read_text()
+    assert "改名后的机关" in home
 
 
 def test_check_site_finds_edited_deleted_and_extra_files(
@@ -430,6 +456,37 @@ def test_batch_rendered_list_pages_are_the_views_bytes(site: Path, world: Any, n
             assert body == render_url(f"/xxgk/{organ}/s01/p{number}.html")
         assert "规范性文件第6号".encode() in bodies[3]
         assert "规范性文件第6号".encode() not in bodies[2]
+
+
+def test_a_parent_list_reads_its_childrens_newest_in_parts(
+    site: Path, world: Any, nodes: Any, monkeypatch: Any
+) -> None:
+    """A parent column's newest items come from one query per UNION_PARTS children: the page
+    is the same however they are split, and the same as a page rendered without the cache."""
+    from gongkai.publishing.render import render_url
+
+    for n, code in enumerate(["s01", "s02", "s03", "s04", "s05", "s01", "s03"]):
+        draft = disclosure.create_draft(
+            world.organ,
+            actor=world.users[Role.EDITOR],
+            unit=world.own_unit,
+            node=nodes[code],
+            title=f"第{n}号文件",
+            formed_on=dt.date(2026, 3, 2),
+            body="<p>正文</p>",
+        )
+        _through(draft, world)
+    url = f"/xxgk/{world.organ.pk}/statutory/"
+    alone = render_url(url)
+    bodies = []
+    for parts in (200, 2, 1):
+        monkeypatch.setattr(selectors, "UNION_PARTS", parts)
+        with selectors.build_cache(full=False):
+            bodies.append(render_url(url))
+    assert bodies == [alone, alone, alone]
+    newest = [f"第{n}号文件".encode() in alone for n in range(7)]
+    assert newest == [False, False, False, False, True, True, True]  # the page size is 3
+    assert alone.index("第6号文件".encode()) < alone.index("第4号文件".encode())
 
 
 def test_a_recycled_release_keeps_no_page_that_went_away(
