@@ -166,7 +166,7 @@ _PAGE_ITEM_FIELDS = (
 )  # fmt: skip
 
 
-def _select(
+def select_in(
     model: type[Model],
     columns: tuple[str, ...],
     where: str,
@@ -175,7 +175,8 @@ def _select(
     **equal: Any,
 ) -> Iterator[tuple[Any, ...]]:
     """Rows of ``columns`` of ``model`` whose ``where`` column is in ``ids`` (any number) and
-    whose ``equal`` columns have those values."""
+    whose ``equal`` columns have those values, in plain SQL (for reads on the publisher's
+    paths, where compiling an ORM query costs more than the read)."""
     quote = connection.ops.quote_name
     select = ", ".join(quote(c) for c in columns)
     table = quote(model._meta.db_table)
@@ -200,7 +201,8 @@ def _json(value: Any) -> Any:
 def _page_items(item_ids: list[int]) -> dict[int, PageItem]:
     """The items among ``item_ids`` with their organs, units and nodes (few: each read once)."""
     items = {
-        row[0]: PageItem(*row) for row in _select(DisclosureItem, _PAGE_ITEM_FIELDS, "id", item_ids)
+        row[0]: PageItem(*row)
+        for row in select_in(DisclosureItem, _PAGE_ITEM_FIELDS, "id", item_ids)
     }
     for field, model in (("organ", Organ), ("unit", Unit), ("node", CatalogueNode)):
         shared = model.objects.in_bulk({getattr(i, f"{field}_id") for i in items.values()} - {None})
@@ -227,18 +229,18 @@ def public_item_pages(
     pointed = [pk for i in items.values() for pk in (i.replaced_by_id, i.interprets_id) if pk]
     linked = {
         pk: PageLink(pk, title, status)
-        for pk, title, status in _select(DisclosureItem, ("id", "title", "status"), "id", pointed)
+        for pk, title, status in select_in(DisclosureItem, ("id", "title", "status"), "id", pointed)
     }
     for one in items.values():
         one.replaced_by = linked.get(one.replaced_by_id)
         one.interprets = linked.get(one.interprets_id)
     latest: dict[int, Any] = {}  # each item's latest published version's snapshot
-    for item_id, snapshot in _select(
+    for item_id, snapshot in select_in(
         ItemVersion, ("item_id", "snapshot"), "item_id", items, "ORDER BY item_id, version"
     ):
         latest[item_id] = snapshot  # the last one wins (decoded below, once)
     readings: dict[int, list[tuple[Any, ...]]] = {}
-    for row in _select(
+    for row in select_in(
         DisclosureItem,
         ("id", "title", "interprets_id", "published_on", "updated_at", "status"),
         "interprets_id",

@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db import connection
-
 from gongkai.accounts.models import Organ
 from gongkai.disclosure.models import LISTED, CatalogueNode, DisclosureItem, item_url
 from gongkai.publishing import selectors
@@ -87,12 +85,9 @@ def public_files(item: DisclosureItem) -> tuple[dict[str, int], list[str]]:
     latest published version, while it is published) and the paths to remove (the rest)."""
     from gongkai.disclosure.choices import ItemStatus
     from gongkai.disclosure.models import Attachment
-    from gongkai.disclosure.selectors import attachment_href
+    from gongkai.disclosure.selectors import attachment_href, select_in
 
-    table = connection.ops.quote_name(Attachment._meta.db_table)
-    with connection.cursor() as cursor:  # on every publication's path: plain SQL
-        cursor.execute(f"SELECT id, media_type FROM {table} WHERE item_id = %s", [item.pk])  # noqa: S608
-        every = [(int(pk), media_type) for pk, media_type in cursor.fetchall()]
+    every = list(select_in(Attachment, ("id", "media_type"), "item_id", [item.pk]))
     if not every:  # most items: nothing to copy or remove (a version lists only these)
         return {}, []
     keep: dict[str, int] = {}

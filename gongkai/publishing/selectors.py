@@ -193,7 +193,7 @@ def node_family(node: CatalogueNode) -> list[int]:
             ids.extend(sorted(frontier))
         return ids
 
-    return list(_memo(("family", node.pk), walk))  # a copy: callers may extend it
+    return _memo(("family", node.pk), walk)  # shared: callers only read it
 
 
 def node_ancestors(node: CatalogueNode) -> list[CatalogueNode]:
@@ -501,8 +501,9 @@ def newest_in(node: CatalogueNode, n: int, *, published_only: bool = False) -> l
     without the withdrawn ones): the newest of each node from its index, merged (the lists and
     feeds of one publication share them)."""
     keys: list[tuple[Any, int]] = []
-    _read_newest(node_family(node), max(n, page_size()))
-    for pk in node_family(node):
+    family = node_family(node)
+    _read_newest(family, max(n, page_size()))
+    for pk in family:
         keys += _newest_of(pk, n, published_only)
     keys.sort(reverse=True)
     return _rows([pk for _day, pk in keys[:n]])
