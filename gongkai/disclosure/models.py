@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,18 @@ from gongkai.disclosure.choices import (
     Validity,
 )
 
+# Addresses under /xxgk/<organ>/ that are pages of their own, not columns (portal/urls.py): a
+# column with such a code would be published over them. (/xxgk/<organ>/guide/ is the standard
+# 公开指南 column's own address, which the structured guide page takes over.)
+RESERVED_NODE_CODES = frozenset({"powers"})
+
+
+def validate_node_code(code: str) -> None:
+    """A column's code is the last part of its address (/xxgk/<organ>/<code>/)."""
+    validate_slug(code)
+    if code in RESERVED_NODE_CODES:
+        raise ValidationError(_("“%(code)s”是保留地址，不能用作栏目代码。"), params={"code": code})
+
 
 class CatalogueNode(models.Model):
     """A column of the organ's 公开目录; ``cadence_days`` is how often it should be updated."""
@@ -26,7 +40,7 @@ class CatalogueNode(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     name = models.CharField(_("栏目名称"), max_length=100)
-    code = models.CharField(_("代码"), max_length=50)
+    code = models.CharField(_("代码"), max_length=50, validators=[validate_node_code])
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     cadence_days = models.PositiveIntegerField(_("更新周期（天）"), null=True, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)

@@ -23,7 +23,7 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
-from jinja2 import ChainableUndefined, Environment, pass_context
+from jinja2 import ChainableUndefined, Environment, TemplateSyntaxError, pass_context
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Context
@@ -87,7 +87,11 @@ class LiteralGettext(Extension):
     a function through its context (a dozen attribute probes a call — measured, a third of an
     item page's rendering went to its translations). The templates keep writing ``_("…")``,
     as the message extraction reads them; a call with values (``_("…%(n)s", n=…)``) stays a
-    call. (A template that binds a name ``_`` of its own would not get it for literals.)"""
+    call. (A template that binds a name ``_`` of its own would not get it for literals.)
+
+    The messages of ``_()`` and ``ngettext()`` must be string literals: their translation is
+    trusted markup, so ``_(title)`` would print a value unescaped (and no catalogue holds it).
+    A template that passes anything else fails to compile."""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         previous: Token | None = None
@@ -95,25 +99,48 @@ class LiteralGettext(Extension):
             token = next(stream)
             after_dot = previous is not None and previous.test("dot")  # obj._("x"): a method
             previous = token
-            if after_dot or not (token.test("name:_") and stream.current.test("lparen")):
+            call = token.test("name:_") or token.test("name:ngettext")
+            if after_dot or not (call and stream.current.test("lparen")):
                 yield token
                 continue
             held = [token, next(stream)]
-            if stream.current.test("string"):
-                held.append(next(stream))
-                if stream.current.test("rparen"):
-                    previous = next(stream)
-                    # ( "literal" | _t ): in parentheses, so that what follows the call
-                    # (.lower(), [0], |upper) applies to its result as before
-                    line = token.lineno
-                    yield Token(line, "lparen", "(")
-                    yield held[2]
-                    yield Token(line, "pipe", "|")
-                    yield Token(line, "name", "_t")
-                    yield Token(line, "rparen", ")")
-                    continue
+            literals = []
+            for _argument in range(1 if token.value == "_" else 2):
+                literal = self._literal(stream, token)
+                literals += literal
+                held += literal
+                if stream.current.test("comma"):
+                    held.append(next(stream))
+            alone = token.value == "_" and len(literals) == 1 and held[-1] is literals[0]
+            if alone and stream.current.test("rparen"):
+                previous = next(stream)
+                # ( "literal" | _t ): in parentheses, so that what follows the call
+                # (.lower(), [0], |upper) applies to its result as before
+                line = token.lineno
+                yield Token(line, "lparen", "(")
+                yield literals[0]
+                yield Token(line, "pipe", "|")
+                yield Token(line, "name", "_t")
+                yield Token(line, "rparen", ")")
+                continue
             previous = held[-1]
             yield from held
+
+    @staticmethod
+    def _literal(stream: TokenStream, call: Token) -> list[Token]:
+        """The string tokens of one message argument (adjacent literals join), which must end
+        the argument."""
+        found = []
+        while stream.current.test("string"):
+            found.append(next(stream))
+        if not found or not (stream.current.test("comma") or stream.current.test("rparen")):
+            raise TemplateSyntaxError(
+                f"{call.value}() takes string literals as its message, not an expression",
+                stream.current.lineno,
+                stream.name,
+                stream.filename,
+            )
+        return found
 
 
 @pass_context

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -98,3 +99,37 @@ def test_odd_queries_do_not_break_the_list(world: Any, query: dict[str, str]) ->
     assert (
         client.get("/staff/disclosure/ledger/", {"year": query.get("year", "²")}).status_code == 200
     )
+
+
+def test_node_codes_are_slugs_that_no_page_of_the_organ_uses(world: Any) -> None:
+    """A column's code is the last part of its address: one that is not a slug, or that an
+    organ page already uses (/xxgk/<organ>/guide/), would be published over another page."""
+    from django.core.exceptions import ValidationError
+    from django.urls import get_resolver
+
+    from gongkai.disclosure.models import RESERVED_NODE_CODES, validate_node_code
+
+    for node in ensure_catalogue(world.organ):
+        node.full_clean()
+    for bad in ["", ".", "..", "a/b", "栏目", "powers", "a b"]:
+        with pytest.raises(ValidationError):
+            validate_node_code(bad)
+
+    def routes(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern)
+
+    organ_pages = {
+        route.split("/")[2]
+        for route in routes(get_resolver().url_patterns)
+        if route.startswith("xxgk/<int:organ_id>/")
+        and route.count("/") == 3
+        and route.endswith("/")
+        and "<" not in route.split("/")[2]
+    }
+    # guide: the standard 公开指南 column, whose address the structured guide page takes over
+    assert organ_pages - {"guide"}
+    assert organ_pages <= RESERVED_NODE_CODES | {"guide"}

@@ -18,7 +18,7 @@ SOURCE = (
     '{{ _("首页") }}|{{ _("第 %(n)s 页", n=2) }}|{{ _(\'站内搜索\') ~ "!" }}|'
     "{{ title }}|{% if _('主导航') %}{{ _('分页')|length }}{% endif %}|"
     '{{ _("next").upper() }}|{{ _("首页")[0] }}|{{ _("next")|upper }}|{{ obj._("首页") }}|'
-    '{{ _("a" ~ "b") }}|{{ _("a" "b") }}|{%- if 1 %} {{- _("x") -}} {% endif %}|'
+    '{{ _("a" "b") }}|{%- if 1 %} {{- _("x") -}} {% endif %}|'
     '{{ ngettext("%(num)s 条", "%(num)s 条", 3) }}|{% set _x = 1 %}{{ _x }}'
 )
 
@@ -49,4 +49,32 @@ def test_literal_translations_render_as_the_calls_they_replace(
     assert "[首页]" in got  # a method called _ is left alone
     assert "&lt;b&gt;" in got
     compiled = ours.compile(SOURCE, raw=True)
-    assert compiled.count("undefined(name='_')") == 3  # still calls: n=2, "a" ~ "b", "a" "b"
+    assert compiled.count("undefined(name='_')") == 2  # still calls: n=2, "a" "b"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ _(title) }}",
+        '{{ _("a" ~ title) }}',
+        "{{ _(title, n=1) }}",
+        "{{ _() }}",
+        '{{ ngettext(title, "%(num)s 条", 2) }}',
+        '{{ ngettext("%(num)s 条", title ~ "", 2) }}',
+    ],
+)
+def test_messages_must_be_literals(source: str) -> None:
+    """A translation is trusted markup: a value passed as the message would print unescaped."""
+    from jinja2 import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="string literals"):
+        engines["jinja2"].env.from_string(source)  # type: ignore[attr-defined]
+
+
+def test_every_public_template_compiles() -> None:
+    """The literal-message rule above holds in every template the site renders."""
+    env = engines["jinja2"].env  # type: ignore[attr-defined]
+    names = env.list_templates(extensions=["html", "xml", "txt"])
+    assert len(names) > 10
+    for name in names:
+        env.get_template(name)
