@@ -7,7 +7,9 @@ Fills one organ with published items (and their published versions), then
    Hugo site (same number of article pages with the same bodies, list pages of 20) with Debian's
    ``hugo``, and reports the better run of each: the two alternate, so neither gets a quieter
    disk (nothing is deleted until the end: ext4 creates files slowly for a while after a mass
-   deletion); then Hugo once more with ``uglyURLs`` (flat files), for reference;
+   deletion); then Hugo once more with ``uglyURLs`` (flat files), for reference; then a
+   rebuild of each over its existing output (gongkai recycles its oldest release, Hugo
+   writes into its first run's directory), as a nightly rebuild runs;
 2. publishes new items through the whole service path — draft, review, approval, then the timed
    ``publish_item`` whose commit announces the item and runs the publish task (the immediate
    task backend: commit → every affected file on disk, no worker polling), and separately times
@@ -207,6 +209,10 @@ def main() -> None:
         builds.append(build_site(jobs=args.jobs, progress=progress))
     built = min(builds, key=lambda b: b.seconds)
     hugo_flat = hugo_run(hugo, "public-flat", flat=True) if hugo is not None else None
+    # A rebuild over the site as it is (as a nightly rebuild runs): gongkai writes into its
+    # oldest release, recycled; Hugo into the output directory of its first run.
+    rebuilt = build_site(jobs=args.jobs, progress=progress)
+    hugo_again = hugo_run(hugo, "public-1") if hugo is not None else None
 
     commit_to_disk: list[float] = []
     publisher_only: list[float] = []
@@ -240,6 +246,8 @@ def main() -> None:
         "build_seconds": round(built.seconds, 1),
         "build_pages_per_s": round(built.pages / built.seconds),
         "build_runs_seconds": [round(b.seconds, 1) for b in builds],
+        "rebuild_seconds": round(rebuilt.seconds, 1),
+        "rebuild_pages_per_s": round(rebuilt.pages / rebuilt.seconds),
         "publish_p50_ms": round(statistics.median(commit_to_disk) * 1000, 1),
         "publish_p95_ms": p95(commit_to_disk),
         "render_write_p50_ms": round(statistics.median(publisher_only) * 1000, 1),
@@ -255,6 +263,11 @@ def main() -> None:
             "hugo_flat_pages": hugo_flat[0],
             "hugo_flat_seconds": round(hugo_flat[1], 1),
             "hugo_flat_pages_per_s": round(hugo_flat[0] / hugo_flat[1]),
+        }
+    if hugo_again is not None:
+        result |= {
+            "hugo_rebuild_seconds": round(hugo_again[1], 1),
+            "hugo_rebuild_pages_per_s": round(hugo_again[0] / hugo_again[1]),
         }
     shutil.rmtree(workdir, ignore_errors=True)
     json.dump(result, sys.stdout)

@@ -212,6 +212,18 @@ def test_site_paths_are_relative_with_forward_slashes() -> None:
     assert safe_relative("feed.xml") == "feed.xml"
 
 
+def test_a_build_overwrites_a_longer_file_exactly(tmp_path: Path) -> None:
+    """A build rewrites a recycled release's files in place: what was longer is cut short."""
+    write_file(tmp_path, "a/page.html", "<p>旧的、更长的一页</p>".encode() * 50, durable=False)
+    short = "<p>新</p>".encode()
+    written = write_file(tmp_path, "a/page.html", short, durable=False)
+    assert (tmp_path / "a/page.html").read_bytes() == short
+    assert gzip.decompress((tmp_path / "a/page.html.gz").read_bytes()) == short
+    for one in written:
+        assert hashlib.sha256((tmp_path / one.path).read_bytes()).hexdigest() == one.sha256
+        assert (tmp_path / one.path).stat().st_size == one.size
+
+
 def test_a_killed_writer_leaves_the_old_page_whole(tmp_path: Path) -> None:
     target = tmp_path / "page.html"
     target.write_bytes(b"<p>old</p>")
