@@ -227,6 +227,8 @@ GONGKAI_SITE_ROOT = Path(
 )
 GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", f"http://{GONGKAI_BIND}")
 GONGKAI_SITE_PAGE_SIZE = env_int("GONGKAI_SITE_PAGE_SIZE", 20, minimum=1)
+# SQLite's page cache (KiB) for the connection that rebuilds the search index (`reindex`).
+GONGKAI_SEARCH_BULK_CACHE_KIB = env_int("GONGKAI_SEARCH_BULK_CACHE_KIB", 262_144, minimum=2_000)
 
 LOGGING = {
     "version": 1,
