@@ -99,7 +99,8 @@ def hugo_site(count: int, workdir: Path) -> Path | None:
 
 
 def hugo_run(site: Path, destination: str, *, flat: bool = False) -> tuple[int, float]:
-    """(pages, seconds) of one Hugo build of ``site`` into a new ``destination``."""
+    """(pages, seconds) of one Hugo build of ``site`` into ``destination`` (new, or a rebuild
+    over an earlier run's output)."""
     config = "flat.toml" if flat else "config.toml"
     started = time.perf_counter()
     subprocess.run(

@@ -227,7 +227,8 @@ GONGKAI_SITE_ROOT = Path(
 )
 GONGKAI_SITE_URL = env_str("GONGKAI_SITE_URL", f"http://{GONGKAI_BIND}")
 GONGKAI_SITE_PAGE_SIZE = env_int("GONGKAI_SITE_PAGE_SIZE", 20, minimum=1)
-# SQLite's page cache (KiB) for the connection that rebuilds the search index (`reindex`).
+# SQLite's page cache (KiB) for the connection that rebuilds the search index (`reindex`): the
+# memory that process takes while it stores (FTS5 reads its segments back as it merges them).
 GONGKAI_SEARCH_BULK_CACHE_KIB = env_int("GONGKAI_SEARCH_BULK_CACHE_KIB", 262_144, minimum=2_000)
 
 LOGGING = {

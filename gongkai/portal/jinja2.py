@@ -91,7 +91,8 @@ class LiteralGettext(Extension):
 
     The messages of ``_()`` and ``ngettext()`` must be string literals: their translation is
     trusted markup, so ``_(title)`` would print a value unescaped (and no catalogue holds it).
-    A template that passes anything else fails to compile."""
+    A template that passes anything else fails to compile. (A lint of the written calls: a
+    template could still reach the function under another name.)"""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         previous: Token | None = None

@@ -127,7 +127,8 @@ def write_atomic(target: str | os.PathLike[str], data: bytes, *, durable: bool =
     if durable:
         settle(_stage_one(os.fspath(target), data))
     else:
-        os.close(_open_written(os.fspath(target), os.O_WRONLY | os.O_CREAT, data))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW  # rewritten in place: never via a link
+        os.close(_open_written(os.fspath(target), flags, data))
 
 
 def _written(rel: str, data: bytes) -> Written:

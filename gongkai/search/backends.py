@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 CANDIDATES = 1000
 TITLE_CANDIDATES = 200
@@ -127,8 +127,8 @@ class SqliteBackend:
             cursor.execute(f"PRAGMA cache_size = {-int(settings.GONGKAI_SEARCH_BULK_CACHE_KIB)}")
         try:
             yield
-        finally:
-            with connection.cursor() as cursor:
+        finally:  # (on a broken transaction: the error that broke it, not this one)
+            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
     def insert(self, docs: list[Any], words: list[tuple[str, str]]) -> None:
