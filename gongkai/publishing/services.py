@@ -36,11 +36,9 @@ if TYPE_CHECKING:
     from gongkai.disclosure.models import DisclosureItem
 
 from gongkai.publishing.writer import (
-    ITEM_URL,
     Staged,
     Written,
     file_for_url,
-    item_bucket,
     remove_file,
     settle,
     stage_file,
@@ -50,7 +48,7 @@ from gongkai.publishing.writer import (
 
 # Static assets the public pages use, copied into the site so it needs nothing else.
 SITE_ASSETS = ("portal/site.css", "portal/site.js")
-BUILD_CHUNK = 500  # pages per unit of work in a full build (item pages: a directory's worth)
+BUILD_CHUNK = 500  # pages per unit of work in a full build (item pages: one batch of queries)
 Progress = Callable[[int, int], None]
 
 
@@ -272,24 +270,6 @@ def _chunks(urls: list[str], size: int) -> Iterator[list[str]]:
         yield urls[start : start + size]
 
 
-def _build_chunks(urls: list[str]) -> Iterator[list[str]]:
-    """A build's units of work: ``BUILD_CHUNK`` pages, but item pages by their directory —
-    all of one directory in one unit, so that the processes write into different directories
-    (ext4 creates one file at a time in a directory: sharing one, they queue for it)."""
-    chunk: list[str] = []
-    bucket: int | None = None
-    for url in urls:
-        item = ITEM_URL.match(url)
-        here = item_bucket(int(item.group(1))) if item else None
-        if chunk and (here != bucket or (here is None and len(chunk) >= BUILD_CHUNK)):
-            yield chunk
-            chunk = []
-        chunk.append(url)
-        bucket = here
-    if chunk:
-        yield chunk
-
-
 def _copy_assets(root: Path) -> list[Written]:
     written: list[Written] = []
     for asset in SITE_ASSETS:
@@ -343,7 +323,7 @@ def _build(jobs: int, progress: Progress | None) -> Built:
     for with_files in pages.items_with_files():
         written += _copy_files(release, pages.public_files(with_files)[0])
     failed: list[str] = []
-    work = [(str(release), chunk) for chunk in _build_chunks(urls)]
+    work = [(str(release), chunk) for chunk in _chunks(urls, BUILD_CHUNK)]
     with contextlib.ExitStack() as stack:
         chunks: Iterable[tuple[list[Written], list[str], int]] = map(_render_chunk, work)
         if jobs > 1 and _can_fork():

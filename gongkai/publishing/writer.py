@@ -174,29 +174,18 @@ def remove_file(root: Path, path: str) -> list[str]:
     return removed
 
 
-# An item's page (/xxgk/items/<id>/) and the file it is published as: item pages are nearly
-# the whole site. A directory each cost the file system more than the page itself, and one
-# directory for all of them made a build's processes queue for it (ext4 creates one file at a
-# time in a directory; measured, two processes creating 20,000 files each: 8.0 s in one
-# directory, 2.7 s in one each). So the files sit in a directory per thousand ids —
-# xxgk/items/<id // 1000>/<id>.html — and a build gives each process whole directories.
-# nginx maps the address to the file (deploy/nginx.conf: the id's digits but the last three
-# name the directory, 0 below 1000), the embedded server through ``file_for_url``.
-ITEM_BUCKET = 1000
+# An item's page (/xxgk/items/<id>/) and the file it is published as (xxgk/items/<id>.html):
+# item pages are nearly the whole site, and a directory each cost the file system more than
+# the page itself (a full build spent most of its time making them). nginx maps the address to
+# the file (deploy/nginx.conf), the embedded server through ``file_for_url``.
 ITEM_URL = re.compile(r"^/xxgk/items/(\d+)/$")
-ITEM_FILE = re.compile(r"^/?xxgk/items/\d+/\d+\.html$")
-
-
-def item_bucket(pk: int) -> int:
-    """The directory of an item's page file."""
-    return pk // ITEM_BUCKET
+ITEM_FILE = re.compile(r"^/?xxgk/items/(\d+)\.html$")
 
 
 def file_for_url(url: str) -> str:
     """The file a URL is published as: ``/a/b/`` → ``a/b/index.html``, an item's page
-    ``/xxgk/items/1234/`` → ``xxgk/items/1/1234.html``."""
+    ``/xxgk/items/7/`` → ``xxgk/items/7.html``."""
     item = ITEM_URL.match(url)
     if item is not None:
-        pk = int(item.group(1))
-        return f"xxgk/items/{item_bucket(pk)}/{pk}.html"
+        return f"xxgk/items/{item.group(1)}.html"
     return (url.lstrip("/") + "index.html") if url.endswith("/") else url.lstrip("/")

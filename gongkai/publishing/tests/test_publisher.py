@@ -68,8 +68,8 @@ def test_one_publication_changes_exactly_its_pages(site: Path, world: Any, nodes
     first = made[0]
     build_site(jobs=1)  # two full numbered pages in 行政法规、规章和规范性文件 (s01)
     before = _files(site)
-    assert f"xxgk/items/0/{first.pk}.html" in before
-    assert f"xxgk/items/0/{first.pk}.html.gz" in before
+    assert f"xxgk/items/{first.pk}.html" in before
+    assert f"xxgk/items/{first.pk}.html.gz" in before
 
     item = _published(world, nodes, "关于公布2026年权责清单的通知")
     expected = {file_for_url(u) for u in pages.urls_for_item(item)}
@@ -181,11 +181,11 @@ def test_check_site_finds_edited_deleted_and_extra_files(
     build_site(jobs=2)
     assert check_site().ok
     root = live_dir()
-    (root / file_for_url(item.public_url())).write_text("<p>篡改</p>")
+    (root / f"xxgk/items/{item.pk}.html").write_text("<p>篡改</p>")
     (root / "robots.txt").unlink()
     (root / "evil.html").write_text("<script></script>")
     result = check_site()
-    assert result.altered == [f"xxgk/items/0/{item.pk}.html"]
+    assert result.altered == [f"xxgk/items/{item.pk}.html"]
     assert result.missing == ["robots.txt"]
     assert result.extra == ["evil.html"]
     with pytest.raises(Exception, match="缺失 1，多余 1，被改动 1"):
@@ -205,46 +205,6 @@ def test_a_site_path_cannot_leave_the_root(tmp_path: Path, path: str) -> None:
     with pytest.raises(ValueError, match="bad site path"):
         write_file(tmp_path / "site", path, b"x")
     assert not tmp_path.joinpath("site").exists()
-
-
-@pytest.mark.parametrize("pk", [1, 7, 999, 1000, 1001, 1234, 99_999, 100_000, 1_234_567])
-def test_nginx_maps_item_addresses_to_the_files_the_writer_writes(pk: int) -> None:
-    """deploy/nginx.conf's item locations (the first that matches, as nginx takes them) give
-    the file ``file_for_url`` names; the file itself is not served under its own name."""
-    import re
-
-    from gongkai.publishing.nginx import DEPLOY_CONF
-
-    conf = DEPLOY_CONF.read_text(encoding="utf-8")
-    locations = re.findall(r'location ~ "(\^/xxgk/items/[^"]+)" \{\s*try_files (\S+) @app;', conf)
-    assert len(locations) == 2
-    url = f"/xxgk/items/{pk}/"
-    for pattern, target in locations:
-        found = re.match(pattern, url)
-        if found:
-            mapped = target
-            for n, value in enumerate(found.groups(), start=1):
-                mapped = mapped.replace(f"${n}", value)
-            assert mapped == f"/{file_for_url(url)}"
-            break
-    else:
-        raise AssertionError(f"no location for {url}")
-    internal = re.search(r"location ~ (\S+) \{ internal; \}", conf)
-    assert internal is not None
-    assert re.match(internal.group(1), f"/{file_for_url(url)}")
-    assert file_for_url(url) == f"xxgk/items/{pk // 1000}/{pk}.html"
-
-
-def test_a_build_gives_each_process_whole_directories_of_item_pages() -> None:
-    from gongkai.publishing.services import BUILD_CHUNK, _build_chunks
-
-    others = [f"/xxgk/1/s01/p{n}.html" for n in range(1, 1200)]
-    items = [f"/xxgk/items/{pk}/" for pk in [*range(5, 1000), *range(1000, 2500, 2), 7001]]
-    chunks = list(_build_chunks(others + items))
-    assert [url for chunk in chunks for url in chunk] == others + items
-    assert [len(c) for c in chunks[:3]] == [BUILD_CHUNK, BUILD_CHUNK, 1199 - 2 * BUILD_CHUNK]
-    buckets = [{file_for_url(u).split("/")[2] for u in chunk} for chunk in chunks[3:]]
-    assert buckets == [{"0"}, {"1"}, {"2"}, {"7"}]
 
 
 def test_site_paths_are_relative_with_forward_slashes() -> None:
@@ -328,7 +288,7 @@ def test_published_pages_need_no_application(site: Path, world: Any, nodes: Any)
         for feed in ("/feed.xml", f"/xxgk/{world.organ.pk}/s01/feed.xml"):
             assert _get(port, feed)[1]["content-type"].startswith("application/atom+xml")
         assert _get(port, "/sitemap.xml")[1]["content-type"].startswith("application/xml")
-        assert _get(port, f"/{file_for_url(item.public_url())}")[0] == 404  # one address a page
+        assert _get(port, f"/xxgk/items/{item.pk}.html")[0] == 404  # one address per page
         assert _get(port, "/search/?q=x")[0] == 502  # dynamic: the application is down
     finally:
         server.terminate()
@@ -346,7 +306,7 @@ def test_embedded_mode_serves_the_files_first(site: Path, world: Any, nodes: Any
     zipped = client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
     assert zipped["Content-Encoding"] == "gzip"
     assert client.get("/staff/login/").status_code == 200  # dynamic paths are never files
-    assert client.get(f"/{file_for_url(item.public_url())}").status_code == 404  # one address
+    assert client.get(f"/xxgk/items/{item.pk}.html").status_code == 404  # one address a page
     assert client.get("/feed.xml")["Content-Type"] == "application/atom+xml; charset=utf-8"
     live_dir().parent.joinpath("outside.txt").write_text("not a site file")
     for escape in ("/../outside.txt", "/xxgk/../../outside.txt", "/xxgk//../../outside.txt"):
