@@ -207,6 +207,29 @@ def test_a_site_path_cannot_leave_the_root(tmp_path: Path, path: str) -> None:
     assert not tmp_path.joinpath("site").exists()
 
 
+@pytest.mark.parametrize("pk", [1, 7, 1000, 1_234_567])
+def test_nginx_maps_item_addresses_to_the_files_the_writer_writes(pk: int) -> None:
+    """deploy/nginx.conf's item location gives the file ``file_for_url`` names, and the file
+    itself is not served under its own name."""
+    import re
+
+    from gongkai.publishing.nginx import DEPLOY_CONF
+
+    conf = DEPLOY_CONF.read_text(encoding="utf-8")
+    locations = re.findall(r"location ~ (\^/xxgk/items/\S+) \{\s*try_files (\S+) @app;", conf)
+    assert len(locations) == 1
+    (pattern, target), url = locations[0], f"/xxgk/items/{pk}/"
+    found = re.match(pattern, url)
+    assert found is not None
+    mapped = target
+    for n, value in enumerate(found.groups(), start=1):
+        mapped = mapped.replace(f"${n}", value)
+    assert mapped == f"/{file_for_url(url)}"
+    internal = re.search(r"location ~ (\S+) \{ internal; \}", conf)
+    assert internal is not None
+    assert re.match(internal.group(1), mapped)
+
+
 def test_site_paths_are_relative_with_forward_slashes() -> None:
     assert safe_relative("/xxgk/items/7.html") == "xxgk/items/7.html"
     assert safe_relative("feed.xml") == "feed.xml"
