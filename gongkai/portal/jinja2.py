@@ -112,14 +112,15 @@ class LiteralGettext(Extension):
                 held += literal
                 if stream.current.test("comma"):
                     held.append(next(stream))
-            alone = token.value == "_" and len(literals) == 1 and held[-1] is literals[0]
+            alone = token.value == "_" and held[-1] is literals[-1]  # no comma: no values
             if alone and stream.current.test("rparen"):
                 previous = next(stream)
                 # ( "literal" | _t ): in parentheses, so that what follows the call
-                # (.lower(), [0], |upper) applies to its result as before
+                # (.lower(), [0], |upper) applies to its result as before; adjacent literals
+                # join into one, as in the call
                 line = token.lineno
                 yield Token(line, "lparen", "(")
-                yield literals[0]
+                yield from literals
                 yield Token(line, "pipe", "|")
                 yield Token(line, "name", "_t")
                 yield Token(line, "rparen", ")")
@@ -136,7 +137,8 @@ class LiteralGettext(Extension):
             found.append(next(stream))
         if not found or not (stream.current.test("comma") or stream.current.test("rparen")):
             raise TemplateSyntaxError(
-                f"{call.value}() takes string literals as its message, not an expression",
+                f"{call.value}() takes its message (singular and plural for ngettext) as "
+                "string literals, not an expression or nothing",
                 stream.current.lineno,
                 stream.name,
                 stream.filename,
