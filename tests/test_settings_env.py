@@ -76,3 +76,16 @@ def test_server_refuses_to_start_with_a_bad_value(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "GONGKAI_SESSION_IDLE_MINUTES" in result.stderr
     assert "应为整数" in result.stderr
+
+
+def test_every_variable_the_settings_read_is_in_env_example() -> None:
+    """The README promises every variable, with its default, in .env.example."""
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    settings = (root / "config" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'env_[a-z]+\(\s*"([A-Z][A-Z0-9_]+)"', settings))
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    assert len(read) > 30
+    assert read - listed == set()
