@@ -170,13 +170,14 @@ def select_in(
     model: type[Model],
     columns: tuple[str, ...],
     where: str,
-    ids: Iterable[int],
+    ids: Iterable[Any],
     order: str = "",
     **equal: Any,
 ) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``columns`` of ``model`` whose ``where`` column is in ``ids`` (any number) and
-    whose ``equal`` columns have those values, in plain SQL (for reads on the publisher's
-    paths, where compiling an ORM query costs more than the read)."""
+    """Rows of ``columns`` of ``model`` whose ``where`` column is in ``ids`` (any number of
+    keys: ids, or paths and the like) and whose ``equal`` columns have those values, in plain
+    SQL (for reads on the publisher's paths, where compiling an ORM query costs more than the
+    read)."""
     quote = connection.ops.quote_name
     select = ", ".join(quote(c) for c in columns)
     table = quote(model._meta.db_table)

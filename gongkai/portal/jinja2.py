@@ -105,14 +105,11 @@ class LiteralGettext(Extension):
                 yield token
                 continue
             held = [token, next(stream)]
-            literals = []
             for _argument in range(1 if token.value == "_" else 2):
-                literal = self._literal(stream, token)
-                literals += literal
-                held += literal
+                held += self._literal(stream, token)
                 if stream.current.test("comma"):
                     held.append(next(stream))
-            alone = token.value == "_" and held[-1] is literals[-1]  # no comma: no values
+            alone = token.value == "_" and held[-1].test("string")  # no comma: no values
             if alone and stream.current.test("rparen"):
                 previous = next(stream)
                 # ( "literal" | _t ): in parentheses, so that what follows the call
@@ -120,7 +117,7 @@ class LiteralGettext(Extension):
                 # join into one, as in the call
                 line = token.lineno
                 yield Token(line, "lparen", "(")
-                yield from literals
+                yield from held[2:]  # the literals, after the name and its parenthesis
                 yield Token(line, "pipe", "|")
                 yield Token(line, "name", "_t")
                 yield Token(line, "rparen", ")")

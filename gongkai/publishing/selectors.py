@@ -453,11 +453,17 @@ def _newest_keys(node_id: int, n: int, published_only: bool) -> list[tuple[Any, 
         return [(day, int(pk), status) for day, pk, status, _node in cursor.fetchall()]
 
 
+def _newest_wanted(n: int) -> int:
+    """How many newest keys of a node are read for ``n``: at least a page's worth, which serves
+    every list and feed of one publication."""
+    return max(n, page_size())
+
+
 def _newest_of(node_id: int, n: int, published_only: bool) -> list[tuple[Any, int]]:
     """(date, id) of the ``n`` newest listed (or ``published_only``) items of one node: the
     newest page's worth is read once per cache and serves both (withdrawn items are rare; only
     when they leave too few is the node read again without them)."""
-    want = max(n, page_size())
+    want = _newest_wanted(n)
     rows = _memo(("newest", node_id, want), functools.partial(_newest_keys, node_id, want, False))
     if published_only:
         kept = [row for row in rows if row[2] == "published"]
@@ -502,7 +508,7 @@ def newest_in(node: CatalogueNode, n: int, *, published_only: bool = False) -> l
     feeds of one publication share them)."""
     keys: list[tuple[Any, int]] = []
     family = node_family(node)
-    _read_newest(family, max(n, page_size()))
+    _read_newest(family, _newest_wanted(n))
     for pk in family:
         keys += _newest_of(pk, n, published_only)
     keys.sort(reverse=True)
@@ -562,17 +568,13 @@ def new_chunks(item_id: int) -> list[int]:
     its own that is not there yet (ids with nothing listed give empty chunks, written as a build
     writes them) — and then the index changes. Read from the manifest, so two publications that
     open a chunk together both see it missing."""
+    from gongkai.disclosure.selectors import select_in
     from gongkai.publishing.models import PublishedFile
 
     own = chunk_of(item_id)
-    table = connection.ops.quote_name(PublishedFile._meta.db_table)
-    with connection.cursor() as cursor:  # on every publication's path: plain SQL
-        cursor.execute(
-            f"SELECT 1 FROM {table} WHERE path = %s",
-            [f"sitemaps/items-{own}.xml"],
-        )
-        if cursor.fetchone() is not None:
-            return []
+    # on every publication's path: plain SQL
+    if list(select_in(PublishedFile, ("id",), "path", [f"sitemaps/items-{own}.xml"])):
+        return []
     present = {
         int(path.removeprefix("sitemaps/items-").removesuffix(".xml"))
         for path in PublishedFile.objects.filter(

@@ -55,11 +55,11 @@ NARROWED = bool(_umask() & 0o644)
 
 def _open_written(path: str, flags: int, data: bytes) -> int:
     """Open ``path`` (making its directory if needed, created 0644), write ``data`` whole and
-    return the open descriptor; on failure it is closed and the file removed. Without
-    ``O_TRUNC`` or ``O_EXCL`` an existing file is overwritten in place and cut to the new
-    length: measured, ~10 µs a page against ~110 µs for truncating it to nothing first (ext4
-    then pushes the rewritten file to disk as it is closed) — a full build into a recycled
-    release rewrites every file that way."""
+    return the open descriptor; on failure it is closed and the file removed. Unless the file
+    is new (``O_EXCL``), an existing one is overwritten in place and cut to the new length:
+    measured, ~10 µs a page against ~110 µs for truncating it to nothing first (ext4 then
+    pushes the rewritten file to disk as it is closed) — a full build into a recycled release
+    rewrites every file that way."""
     try:
         fd = os.open(path, flags, 0o644)
     except FileNotFoundError:
@@ -69,7 +69,7 @@ def _open_written(path: str, flags: int, data: bytes) -> int:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        if not flags & (os.O_TRUNC | os.O_EXCL):
+        if not flags & os.O_EXCL:
             os.ftruncate(fd, len(data))
         if NARROWED:
             os.fchmod(fd, 0o644)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 CANDIDATES = 1000
@@ -119,8 +120,6 @@ class SqliteBackend:
         back: with SQLite's default page cache (2 MB) those reads went to the file (and the
         write-ahead log) page by page, and a reindex slowed as the index grew. A large cache
         for the storing connection while the index is rebuilt."""
-        from django.conf import settings
-
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             (before,) = cursor.fetchone()

@@ -103,7 +103,7 @@ def test_odd_queries_do_not_break_the_list(world: Any, query: dict[str, str]) ->
 
 def test_node_codes_are_slugs_that_no_page_of_the_organ_uses(world: Any) -> None:
     """A column's code is the last part of its address: one that is not a slug, or that an
-    organ page already uses (/xxgk/<organ>/guide/), would be published over another page."""
+    organ page already uses (/xxgk/<organ>/powers/), would be published over another page."""
     from django.core.exceptions import ValidationError
     from django.urls import get_resolver
 
