@@ -213,9 +213,13 @@ GONGKAI_FOI_CONSULTATION_DAYS = env_int("GONGKAI_FOI_CONSULTATION_DAYS", 15, min
 GONGKAI_FOI_FEE_ITEM_TIERS = env_tiers("GONGKAI_FOI_FEE_ITEM_TIERS", "10:0,30:100,+10:+100")
 GONGKAI_FOI_FEE_PAGE_TIERS = env_tiers("GONGKAI_FOI_FEE_PAGE_TIERS", "30:0,100:10,200:20,*:40")
 GONGKAI_FOI_FEE_PAYMENT_DAYS = env_int("GONGKAI_FOI_FEE_PAYMENT_DAYS", 20, minimum=1)
-# Remedies named in reply letters (条例 第五十一条; 行政复议法 第二十条; 行政诉讼法 第四十六条).
+# Remedies named in reply letters and the 公开指南 (条例 第五十一条; 行政复议法 第二十条; 行政诉讼法
+# 第四十五条 — court within N days of the reconsideration decision —, 第四十六条).
 GONGKAI_FOI_REVIEW_DAYS = env_int("GONGKAI_FOI_REVIEW_DAYS", 60, minimum=1)
 GONGKAI_FOI_LITIGATION_MONTHS = env_int("GONGKAI_FOI_LITIGATION_MONTHS", 6, minimum=1)
+GONGKAI_FOI_LITIGATION_AFTER_REVIEW_DAYS = env_int(
+    "GONGKAI_FOI_LITIGATION_AFTER_REVIEW_DAYS", 15, minimum=1
+)
 
 GONGKAI_BIND = env_str("GONGKAI_BIND", "127.0.0.1:8000")
 

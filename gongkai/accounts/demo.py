@@ -26,6 +26,11 @@ ORGAN = {
     "phone": "0760-00000000",
     "email": "gongkai@example.gov.cn",
     "office_hours": "工作日 8:30-12:00，14:30-17:30",
+    # A 司法行政部门: reviewed by the city government or the province's justice department
+    # (行政复议法 第二十八条).
+    "review_kind": "justice",
+    "level_government": "中山市人民政府",
+    "superior_body": "广东省司法厅",
 }
 
 # name, short name, kind, aliases

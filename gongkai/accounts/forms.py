@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.accounts.choices import Role, UnitKind
+from gongkai.accounts.choices import ReviewKind, Role, UnitKind
 from gongkai.accounts.models import Organ, Unit, User
 from gongkai.accounts.validators import validate_credit_code
 from gongkai.core.errors import DomainError
@@ -161,6 +161,31 @@ class OrganForm(DomainErrorFormMixin):
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     website = forms.URLField(label=_("网站"), required=False, assume_scheme="https")
     office_hours = forms.CharField(label=_("办公时间"), max_length=200, required=False)
+    review_kind = forms.ChoiceField(
+        label=_("行政复议类型"),
+        choices=ReviewKind.choices,
+        help_text=_(
+            "决定答复告知书和公开指南写明的行政复议机关（行政复议法第二十四条至第二十八条）。"
+        ),
+    )
+    level_government = forms.CharField(
+        label=_("本级人民政府"),
+        max_length=100,
+        required=False,
+        help_text=_("例如：中山市人民政府。留空时使用上级机关的名称。"),
+    )
+    superior_body = forms.CharField(
+        label=_("上一级机关"),
+        max_length=100,
+        required=False,
+        help_text=_("上一级司法行政部门、上一级主管部门或上一级人民政府，例如：广东省司法厅。"),
+    )
+    review_body = forms.CharField(
+        label=_("行政复议机关（自定写法）"),
+        max_length=200,
+        required=False,
+        help_text=_("留空时按以上各项生成；填写则原样写入文书和公开指南。"),
+    )
 
 
 class LogoForm(DomainErrorFormMixin):

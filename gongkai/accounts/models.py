@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.accounts.choices import Role, UnitKind
+from gongkai.accounts.choices import ReviewKind, Role, UnitKind
 from gongkai.accounts.validators import validate_credit_code
 from gongkai.core.uploads import RandomUploadTo
 
@@ -77,6 +77,32 @@ class Organ(models.Model):
     email = models.EmailField(_("电子邮箱"), blank=True)
     website = models.URLField(_("网站"), blank=True)
     office_hours = models.CharField(_("办公时间"), max_length=200, blank=True)
+    # Who reviews this organ's acts (行政复议法 2023 第二十四条–第二十八条): named in every
+    # letter's remedies clause and in the 公开指南 (see ``accounts.remedies``).
+    review_kind = models.CharField(
+        _("行政复议类型"),
+        max_length=20,
+        choices=ReviewKind.choices,
+        default=ReviewKind.DEPARTMENT,
+    )
+    level_government = models.CharField(
+        _("本级人民政府"),
+        max_length=100,
+        blank=True,
+        help_text=_("例如：中山市人民政府。留空时使用上级机关的名称。"),
+    )
+    superior_body = models.CharField(
+        _("上一级机关"),
+        max_length=100,
+        blank=True,
+        help_text=_("上一级司法行政部门、上一级主管部门或上一级人民政府，例如：广东省司法厅。"),
+    )
+    review_body = models.CharField(
+        _("行政复议机关（自定写法）"),
+        max_length=200,
+        blank=True,
+        help_text=_("留空时按行政复议法由以上各项生成；填写则原样写入文书和公开指南。"),
+    )
     logo = models.FileField(_("标志"), upload_to=RandomUploadTo("organ-logos"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

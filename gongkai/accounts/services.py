@@ -60,6 +60,10 @@ ORGAN_FIELDS = (
     "email",
     "website",
     "office_hours",
+    "review_kind",
+    "level_government",
+    "superior_body",
+    "review_body",
 )
 UNIT_STRUCTURE_FIELDS = ("name", "short_name", "kind", "parent", "sort_order")
 UNIT_CONTACT_FIELDS = ("phone", "email")

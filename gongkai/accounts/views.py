@@ -34,6 +34,7 @@ from gongkai.accounts.forms import (
 from gongkai.accounts.models import Membership, Organ, Unit, User
 from gongkai.accounts.organs import choose_organ, current_organ
 from gongkai.accounts.permissions import Action, can
+from gongkai.accounts.remedies import review_bodies
 from gongkai.accounts.selectors import (
     list_actable_units,
     list_api_tokens,
@@ -434,6 +435,11 @@ def organ_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/organ.html",
-        {"organ": organ, "form": form, "logo_form": logo_form},
+        {
+            "organ": organ,
+            "form": form,
+            "logo_form": logo_form,
+            "review_bodies": review_bodies(organ),
+        },
         status=400 if invalid else 200,
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Organ
 from gongkai.accounts.permissions import Action, require
+from gongkai.accounts.remedies import guide_remedies, review_bodies
 from gongkai.core.audit import record_event
 from gongkai.core.errors import InvalidInput
 from gongkai.core.time import today_local
@@ -77,10 +78,7 @@ def draft_fields(organ: Organ) -> dict[str, str]:
             "申请人可通过网上申请、当面、邮寄、传真等方式提出政府信息公开申请，"
             "本机关自收到申请之日起20个工作日内予以答复。"
         ),
-        "remedies": _(
-            "公民、法人或者其他组织认为本机关在政府信息公开工作中侵犯其合法权益的，"
-            "可以依法申请行政复议或者提起行政诉讼。"
-        ),
+        "remedies": guide_remedies(organ),
     }
 
 
@@ -114,7 +112,8 @@ def save_guide(organ: Organ, *, actor: Any, **fields: Any) -> GuideVersion:
 
 
 def guide_reminders(organ: Organ, *, today: dt.date | None = None) -> list[str]:
-    """Return why the guide needs attention: missing, a year old, or contacts changed."""
+    """Return why the guide needs attention: missing, a year old, contacts changed, or its
+    remedies not naming the organ's 行政复议机关 (行政复议法 第二十条第三款; RULES §2.5)."""
     today = today or today_local()
     guide = current_guide(organ)
     if guide is None:
@@ -138,5 +137,15 @@ def guide_reminders(organ: Organ, *, today: dt.date | None = None) -> list[str]:
         reasons.append(
             _("机关的%(fields)s已变更，请同步更新公开指南。")
             % {"fields": "、".join(str(labels[f]) for f in changed)}
+        )
+    bodies = review_bodies(organ)
+    absent = [name for name in bodies.names if name not in guide.remedies]
+    if absent:
+        reasons.append(
+            _(
+                "公开指南的救济途径未写明行政复议机关“%(names)s”（行政复议法第二十条第三款），"
+                "请按机关信息中的行政复议机关更新。"
+            )
+            % {"names": "、".join(absent)}
         )
     return reasons

@@ -54,9 +54,12 @@ class RequestStatus(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    """Exactly one per closed request; the code names its annual-report row (§3.4)."""
+    """Exactly one per closed request. The code names its annual-report row (§3.4); where one
+    row holds two decisions of 第三十六条 with different wording, the second one's code is the
+    row's followed by "-" and the item (``annual_row`` maps it back)."""
 
     DISCLOSED = "1", _("予以公开")
+    DISCLOSED_ALREADY = "1-1", _("予以公开：已主动公开，告知获取方式")
     PARTIAL = "2", _("部分公开")
     WITHHELD_SECRET = "3.1", _("不予公开：属于国家秘密")
     WITHHELD_LAW = "3.2", _("不予公开：其他法律行政法规禁止公开")
@@ -66,7 +69,8 @@ class Outcome(models.TextChoices):
     WITHHELD_PROCESS = "3.6", _("不予公开：属于四类过程性信息")
     WITHHELD_CASE_FILE = "3.7", _("不予公开：属于行政执法案卷")
     WITHHELD_QUERY = "3.8", _("不予公开：属于行政查询事项")
-    UNAVAILABLE_NONE = "4.1", _("无法提供：本机关不掌握相关政府信息")
+    UNAVAILABLE_NONE = "4.1", _("无法提供：本机关不掌握相关政府信息（经检索不存在）")
+    UNAVAILABLE_NOT_OURS = "4.1-5", _("无法提供：本机关不掌握相关政府信息（不属于本机关负责公开）")
     UNAVAILABLE_NEW = "4.2", _("无法提供：没有现成信息需要另行制作")
     UNAVAILABLE_UNCLEAR = "4.3", _("无法提供：补正后申请内容仍不明确")
     NOT_HANDLED_PETITION = "5.1", _("不予处理：信访举报投诉类申请")
@@ -77,6 +81,15 @@ class Outcome(models.TextChoices):
     OTHER_NO_CLARIFICATION = "6.1", _("其他处理：申请人无正当理由逾期不补正")
     OTHER_FEE_UNPAID = "6.2", _("其他处理：申请人逾期未按收费通知要求缴纳费用")
     OTHER = "6.3", _("其他处理：其他")
+
+
+def annual_row(outcome: str) -> str:
+    """The annual-report row (§3.4) an outcome counts in: 第三十六条第（一）项 counts as 予以公开
+    and 第（五）项 as 本机关不掌握相关政府信息 (RULES §3.4 mapping)."""
+    return outcome.split("-", 1)[0]
+
+
+ANNUAL_ROWS = tuple(dict.fromkeys(annual_row(o.value) for o in Outcome))
 
 
 class ConsultationKind(models.TextChoices):

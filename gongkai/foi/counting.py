@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.accounts.models import Organ
-from gongkai.foi.choices import ApplicantType, Outcome
+from gongkai.foi.choices import ANNUAL_ROWS, ApplicantType, annual_row
 from gongkai.foi.models import InfoRequest
 
 COLUMNS = [c.value for c in ApplicantType]
@@ -56,7 +56,7 @@ def annual_table(organ: Organ, year: int) -> AnnualTable:
         carried_in=zeros(),
         total=zeros(),
         carried_out=zeros(),
-        outcomes={o.value: zeros() for o in Outcome},
+        outcomes={row: zeros() for row in ANNUAL_ROWS},
     )
     # Only the rows that can count this year: arrived by its end (receipt is never before
     # arrival) and not closed before it began.
@@ -79,7 +79,7 @@ def annual_table(organ: Organ, year: int) -> AnnualTable:
             bucket[key] += 1
         if closed is not None and closed <= end:
             for key in (column, "total"):
-                table.outcomes[request.outcome][key] += 1
+                table.outcomes[annual_row(request.outcome)][key] += 1
                 table.total[key] += 1
         else:
             for key in (column, "total"):

@@ -142,4 +142,4 @@ class LetterTemplateForm(DomainErrorFormMixin):
 class LetterSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = LetterSettings
-        fields = ["office", "address", "phone", "review_body", "court", "payment_method"]
+        fields = ["office", "address", "phone", "court", "payment_method"]

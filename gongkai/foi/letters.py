@@ -23,6 +23,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from gongkai.accounts.choices import RemedyMode
+from gongkai.accounts.remedies import remedy_clause
 from gongkai.core.audit import record_event
 from gongkai.foi.choices import LetterKind, Outcome, Recipient
 from gongkai.foi.models import (
@@ -108,16 +110,21 @@ _REPLY_OPENING = (
 )
 _REPLY_CLOSING = "\n{答复内容}\n{救济途径}\n联系人：{工作机构}，电话：{联系电话}，地址：{地址}。"
 
-# (conclusion, legal basis) of the 答复告知书 for each outcome of the national list (§3.4).
+# (conclusion, legal basis) of the 答复告知书 for each outcome of the national list (§3.4): each
+# names the exact article and item of the 条例 it rests on (RULES §2.5 "Reply types").
 _OUTCOME_TEXT: dict[str, tuple[str, str]] = {
     Outcome.DISCLOSED: (
-        "您申请获取的政府信息属于公开范围，本机关予以公开。",
-        "第三十六条第（一）项、第（二）项",
+        "您申请获取的政府信息属于公开范围，本机关予以公开，提供方式见下。",
+        "第三十六条第（二）项",
+    ),
+    Outcome.DISCLOSED_ALREADY: (
+        "您申请获取的政府信息本机关已经主动公开，获取该政府信息的方式、途径见下。",
+        "第三十六条第（一）项",
     ),
     Outcome.PARTIAL: (
         "您申请获取的政府信息中含有不应当公开的内容，但能够作区分处理，本机关向您提供可以公开的部分，"
         "对不予公开的部分说明理由如下。",
-        "第三十七条",
+        "第三十六条第（二）项、第（三）项，第三十七条",
     ),
     Outcome.WITHHELD_SECRET: (
         "您申请获取的政府信息属于国家秘密，本机关不予公开。",
@@ -148,24 +155,33 @@ _OUTCOME_TEXT: dict[str, tuple[str, str]] = {
         "第十六条第二款、第三十六条第（三）项",
     ),
     Outcome.WITHHELD_QUERY: (
-        "您申请获取的信息属于法律、行政法规对获取有特别规定的行政查询事项，请按照有关规定办理。",
+        "您申请获取的信息属于工商、不动产登记资料等有关法律、行政法规对信息的获取有特别规定的信息，"
+        "请依照有关法律、行政法规的规定办理。",
         "第三十六条第（七）项",
     ),
     Outcome.UNAVAILABLE_NONE: (
-        "经检索，本机关不掌握您申请获取的政府信息。如能确定负责公开该信息的行政机关，其名称、联系方式见下。",
-        "第三十六条第（四）项、第（五）项",
+        "经检索，本机关没有您申请公开的信息，该政府信息不存在。",
+        "第三十六条第（四）项",
+    ),
+    Outcome.UNAVAILABLE_NOT_OURS: (
+        "您申请获取的政府信息不属于本机关负责公开，理由以及能够确定的负责公开该政府信息的行政机关的"
+        "名称、联系方式如下。",
+        "第十条、第三十六条第（五）项",
     ),
     Outcome.UNAVAILABLE_NEW: (
         "您申请获取的信息需要本机关对现有政府信息进行加工、分析，本机关不予提供。",
         "第三十八条",
     ),
-    Outcome.UNAVAILABLE_UNCLEAR: ("经补正后，您的申请内容仍不明确，本机关无法提供。", "第三十条"),
+    Outcome.UNAVAILABLE_UNCLEAR: (
+        "本机关已告知您补正申请，经补正后，您的申请内容仍不明确，本机关无法提供。",
+        "第二十九条第二款第（二）项、第三十条",
+    ),
     Outcome.NOT_HANDLED_PETITION: (
         "您提出的申请属于信访、投诉、举报等事项，不作为政府信息公开申请处理，请通过相应渠道提出。",
         "第三十九条第一款",
     ),
     Outcome.NOT_HANDLED_REPEAT: (
-        "您申请公开的政府信息本机关已经答复，您重复申请，本机关不予重复处理。",
+        "本机关已就您提出的政府信息公开申请作出答复，您重复申请公开相同政府信息，本机关不予重复处理。",
         "第三十六条第（六）项",
     ),
     Outcome.NOT_HANDLED_PUBLICATION: (
@@ -177,8 +193,9 @@ _OUTCOME_TEXT: dict[str, tuple[str, str]] = {
         "第三十五条",
     ),
     Outcome.NOT_HANDLED_CONFIRM: (
-        "您的申请系要求本机关确认或者重新出具您已获取的信息，不属于政府信息公开申请的处理范围，本机关不予处理。",
-        "第三十六条",
+        "您的申请系要求本机关确认或者重新出具您已获取的信息，不属于申请获取政府信息，"
+        "本机关不作为政府信息公开申请处理。",
+        "第二条、第二十七条",
     ),
     Outcome.OTHER_NO_CLARIFICATION: (
         "本机关已书面告知您补正申请，您无正当理由逾期未补正，视为放弃申请，本机关不再处理该申请。",
@@ -186,16 +203,30 @@ _OUTCOME_TEXT: dict[str, tuple[str, str]] = {
     ),
     Outcome.OTHER_FEE_UNPAID: (
         "本机关已向您发出收费通知，您逾期未按收费通知要求缴纳信息处理费，视为放弃申请，本机关不再处理该申请。",
-        "",
+        "第四十二条",
     ),
     Outcome.OTHER: ("本机关对您的申请作如下处理。", "第三十三条"),
+}
+
+# Which decisions put reconsideration first (行政复议法 第二十三条第一款第（四）项: 不予公开; RULES
+# §2.5): rows 3.1–3.8 always, the withheld part of 部分公开; the rest keep the choice. An organ may
+# change any of these per outcome (LetterSettings.remedy_modes), where commentators differ.
+DEFAULT_REMEDY_MODES: dict[str, str] = {
+    o.value: (
+        RemedyMode.REVIEW_FIRST
+        if o.value.startswith("3.")
+        else RemedyMode.MIXED
+        if o == Outcome.PARTIAL
+        else RemedyMode.CHOICE
+    )
+    for o in Outcome
 }
 
 
 def _reply_default(outcome: str) -> tuple[str, str]:
     conclusion, articles = _OUTCOME_TEXT[outcome]
-    basis = (
-        f"依据：{FEE_ACT}。" if outcome == Outcome.OTHER_FEE_UNPAID else f"依据：{ACT}{articles}。"
+    basis = f"依据：{ACT}{articles}" + (
+        f"、{FEE_ACT}。" if outcome == Outcome.OTHER_FEE_UNPAID else "。"
     )
     terminated = outcome in (Outcome.OTHER_NO_CLARIFICATION, Outcome.OTHER_FEE_UNPAID)
     kind = LetterKind.TERMINATION if terminated else LetterKind.REPLY
@@ -298,21 +329,25 @@ def letter_settings(organ_id: int) -> LetterSettings:
     return found if found is not None else LetterSettings(organ_id=organ_id)
 
 
-def remedies(organ: Any, options: LetterSettings) -> str:
-    review_body = options.review_body or _("上一级行政机关或者本级人民政府")
-    court = options.court or _("有管辖权的人民法院")
-    return _(
-        "如对本告知不服，可以自收到本告知书之日起%(d)d日内向%(r)s申请行政复议，"
-        "或者自收到本告知书之日起%(m)d个月内向%(c)s提起行政诉讼。"
-    ) % {
-        "d": settings.GONGKAI_FOI_REVIEW_DAYS,
-        "r": review_body,
-        "m": settings.GONGKAI_FOI_LITIGATION_MONTHS,
-        "c": court,
-    }
+def remedy_mode(key: str, options: LetterSettings) -> str:
+    """How the remedies clause of the letter ``key`` reads: the organ's choice for a reply
+    outcome, else the default of ``DEFAULT_REMEDY_MODES``; other letters leave the choice."""
+    if not key.startswith("reply:"):
+        return RemedyMode.CHOICE
+    outcome = key[6:]
+    chosen = (options.remedy_modes or {}).get(outcome, "")
+    if chosen in RemedyMode.values:
+        return str(chosen)
+    return DEFAULT_REMEDY_MODES.get(outcome, RemedyMode.CHOICE)
 
 
-def base_values(request: InfoRequest, *, on: dt.date) -> dict[str, str]:
+def remedies(organ: Any, options: LetterSettings, *, key: str = "") -> str:
+    """The remedies sentence of the letter ``key``, naming the 行政复议机关 and the periods
+    (行政复议法 第二十条第三款、第二十三条; ``accounts.remedies``)."""
+    return remedy_clause(organ, remedy_mode(key, options), court=options.court)
+
+
+def base_values(request: InfoRequest, *, on: dt.date, key: str = "") -> dict[str, str]:
     organ = request.organ
     options = letter_settings(organ.pk)
     title = request.info_title + (
@@ -327,15 +362,15 @@ def base_values(request: InfoRequest, *, on: dt.date) -> dict[str, str]:
         "提供形式": f"{request.get_provision_form_display()}，{request.get_delivery_display()}",
         "机关": organ.name,
         "工作机构": options.office or organ.name,
-        "地址": options.address or "—",
-        "联系电话": options.phone or "—",
+        "地址": options.address or organ.address or "—",
+        "联系电话": options.phone or organ.phone or "—",
         "答复期限": chinese_date(due) or _("（中止计时）"),
         "日期": chinese_date(on),
         "答复内容": request.reply_text,
         "补正内容": request.clarification_request,
         "补正期限": chinese_date(request.clarification_due_on),
         "缴费方式": options.payment_method or _("以本机关另行告知的缴费方式为准"),
-        "救济途径": remedies(organ, options),
+        "救济途径": remedies(organ, options, key=key),
         "答复天数": str(settings.GONGKAI_FOI_REPLY_DAYS),
     }
 
@@ -348,7 +383,7 @@ class Rendered:
 
 def render_text(request: InfoRequest, key: str, *, on: dt.date, extra: dict[str, str]) -> Rendered:
     title, body = get_template(request.organ_id, key)
-    values = base_values(request, on=on) | extra
+    values = base_values(request, on=on, key=key) | extra
     return Rendered(fill(title, values), fill(body, values))
 
 

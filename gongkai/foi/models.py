@@ -276,7 +276,9 @@ class LetterTemplate(models.Model):
 
 
 class LetterSettings(models.Model):
-    """What every letter of an organ names: the office, its address, the remedy bodies."""
+    """What every letter of an organ names: the office, its address, the court, and how each
+    outcome's remedies clause reads. The 行政复议机关 is the organ's own setting
+    (``Organ.review_kind`` and the bodies' names; ``accounts.remedies``)."""
 
     organ = models.OneToOneField(
         "accounts.Organ", on_delete=models.PROTECT, related_name="foi_letter_settings"
@@ -284,16 +286,12 @@ class LetterSettings(models.Model):
     office = models.CharField(_("政府信息公开工作机构"), max_length=200, blank=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     phone = models.CharField(_("联系电话"), max_length=100, blank=True)
-    review_body = models.CharField(
-        _("行政复议机关"),
-        max_length=200,
-        blank=True,
-        help_text=_("申请人可以向其申请行政复议的机关，例如本级人民政府。"),
-    )
     court = models.CharField(
         _("管辖法院"), max_length=200, blank=True, help_text=_("留空则写“有管辖权的人民法院”。")
     )
     payment_method = models.CharField(_("缴费方式"), max_length=300, blank=True)
+    # {outcome: RemedyMode} where the organ departs from letters.DEFAULT_REMEDY_MODES.
+    remedy_modes = models.JSONField(_("各办理结果的救济途径"), default=dict, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

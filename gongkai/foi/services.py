@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.choices import RemedyMode
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, require
 from gongkai.accounts.validators import validate_credit_code
@@ -1017,7 +1018,7 @@ def save_letter_template(organ: Organ, *, actor: Any, key: str, title: str, body
 @transaction.atomic
 def save_letter_settings(organ: Organ, *, actor: Any, **fields: str) -> LetterSettings:
     require(actor, Action.COORDINATE, organ=organ)
-    allowed = {"office", "address", "phone", "review_body", "court", "payment_method"}
+    allowed = {"office", "address", "phone", "court", "payment_method"}
     options, _created = LetterSettings.objects.select_for_update().get_or_create(organ=organ)
     changes = {}
     for name, value in fields.items():
@@ -1030,5 +1031,35 @@ def save_letter_settings(organ: Organ, *, actor: Any, **fields: str) -> LetterSe
     options.save()
     record_event(
         "foi.letter_settings.saved", actor=actor, obj=options, organ_id=organ.pk, changes=changes
+    )
+    return options
+
+
+@transaction.atomic
+def set_remedy_mode(organ: Organ, *, actor: Any, outcome: str, mode: str) -> LetterSettings:
+    """Choose how the letter of one outcome states the remedies: reconsideration first, or the
+    choice of reconsideration or court (行政复议法 第二十三条第一款第（四）项; RULES §2.5 — where
+    commentators differ on 无法提供 / 不予处理, the organ decides)."""
+    require(actor, Action.COORDINATE, organ=organ)
+    if outcome not in Outcome.values:
+        raise InvalidInput(details={"field": "outcome"})
+    if mode not in RemedyMode.values:
+        raise InvalidInput(_("请从列表中选择。"), details={"field": "mode"})
+    options, _created = LetterSettings.objects.select_for_update().get_or_create(organ=organ)
+    before = letters.remedy_mode(f"reply:{outcome}", options)
+    modes = dict(options.remedy_modes or {})
+    if mode == letters.DEFAULT_REMEDY_MODES[outcome]:
+        modes.pop(outcome, None)
+    else:
+        modes[outcome] = mode
+    options.remedy_modes = modes
+    options.updated_by = actor if getattr(actor, "pk", None) else None
+    options.save(update_fields=["remedy_modes", "updated_by"])
+    record_event(
+        "foi.remedy_mode.saved",
+        actor=actor,
+        obj=options,
+        organ_id=organ.pk,
+        changes={"outcome": outcome, "before": before, "after": mode},
     )
     return options

@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongkai.accounts.choices import RemedyMode
 from gongkai.accounts.models import Organ
 from gongkai.accounts.organs import current_organ
 from gongkai.accounts.permissions import Action, can
+from gongkai.accounts.remedies import review_bodies
 from gongkai.core.audit import record_event
 from gongkai.core.csvout import csv_lines
 from gongkai.core.errors import DomainError, InvalidInput
@@ -523,12 +525,27 @@ def templates_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     title, body = letters.get_template(organ.pk, key)
     template_form = LetterTemplateForm(initial={"title": title, "body": body})
-    settings_form = LetterSettingsForm(instance=letters.letter_settings(organ.pk))
+    options = letters.letter_settings(organ.pk)
+    settings_form = LetterSettingsForm(instance=options)
+    remedy_error = ""
     status = 200
     if request.method == "POST":
         if not may_edit:
             raise Http404
-        if request.POST.get("form") == "settings":
+        if request.POST.get("form") == "remedy" and key.startswith("reply:"):
+            try:
+                services.set_remedy_mode(
+                    organ,
+                    actor=request.user,
+                    outcome=key[6:],
+                    mode=request.POST.get("mode", ""),
+                )
+            except DomainError as error:
+                remedy_error = error.message
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(f"{request.path}?key={key}")
+        elif request.POST.get("form") == "settings":
             settings_form = LetterSettingsForm(
                 request.POST, instance=letters.letter_settings(organ.pk)
             )
@@ -563,6 +580,12 @@ def templates_view(request: HttpRequest) -> HttpResponse:
             "placeholders": letters.PLACEHOLDERS,
             "may_edit": may_edit,
             "default": letters.default_template(key),
+            "remedy_modes": RemedyMode.choices,
+            "remedy_mode": letters.remedy_mode(key, options) if key.startswith("reply:") else "",
+            "remedy_default": letters.DEFAULT_REMEDY_MODES.get(key[6:], ""),
+            "remedy_error": remedy_error,
+            "remedy_text": letters.remedies(organ, options, key=key),
+            "review_bodies": review_bodies(organ),
         },
         status=status,
     )

@@ -29,6 +29,7 @@ def test_admin_edits_contacts_and_bad_codes_are_refused(world: Any, client: Clie
         "credit_code": world.organ.credit_code,
         "address": "中山市东区示例路 2 号",
         "postcode": "528400",
+        "review_kind": "department",
     }
     assert client.post("/staff/organ/edit/", data).status_code == 302
     world.organ.refresh_from_db()

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from docx import Document
 
+from gongkai.accounts import services as accounts_services
 from gongkai.accounts.choices import Role
 from gongkai.core.actors import SYSTEM
 from gongkai.core.errors import InvalidInput
@@ -51,9 +52,11 @@ def test_reply_letter_is_a_docx_with_basis_and_remedies(world: Any) -> None:
         office="办公室",
         address="中山市东区",
         phone="0760-1234567",
-        review_body="中山市人民政府",
         court="",
         payment_method="",
+    )
+    accounts_services.update_organ(
+        world.organ, actor=world.users[Role.ADMIN], level_government="中山市人民政府"
     )
     request = _received(world, D(2026, 3, 2))
     services.reply(request, actor=coordinator, on=D(2026, 3, 20), outcome="3.1", text="涉密")
@@ -63,8 +66,11 @@ def test_reply_letter_is_a_docx_with_basis_and_remedies(world: Any) -> None:
     assert "张三" in text
     assert request.number in text
     assert "第十四条、第三十六条第（三）项" in text  # the legal basis of 3.1
+    # 不予公开: reconsideration first (行政复议法 第二十三条), then court within 15 days.
+    assert "应当先申请行政复议" in text
     assert "60日内向中山市人民政府申请行政复议" in text
-    assert "6个月内向有管辖权的人民法院提起行政诉讼" in text
+    assert "15日内依法向有管辖权的人民法院提起行政诉讼" in text
+    assert "6个月" not in text
     assert "2026年3月20日" in text
     assert not re.search(r"\{[^}]+\}", text)  # no placeholder left unfilled
 
