@@ -110,6 +110,11 @@ class IntakeIn(Schema):
     received_on: dt.date | None = Field(
         None, description="收到申请之日；当面提交为当日，其他渠道为签收或双方确认之日"
     )
+    receipt_reason: str = Field(
+        "",
+        max_length=300,
+        description="平常信函晚于到达日确认时必填：未当日确认的原因（收到申请之日仍为到达日）",
+    )
     applicant: ApplicantIn
     info_title: str = Field(min_length=1, max_length=300)
     info_doc_number: str = Field("", max_length=100)
@@ -275,6 +280,7 @@ def create_request(request: HttpRequest, payload: IntakeIn) -> Status[IntakeOut]
         channel=payload.channel,
         arrived_on=payload.arrived_on,
         receipt_on=payload.received_on,
+        receipt_reason=payload.receipt_reason,
         **payload.applicant.dict(),
         info_title=payload.info_title,
         info_doc_number=payload.info_doc_number,
@@ -327,7 +333,9 @@ def add_event(request: HttpRequest, request_id: int, payload: EventIn) -> Reques
     user, on = request.user, payload.on or today_local()
     kind = payload.type
     if kind == "receipt_confirmed":
-        target = services.confirm_receipt(target, actor=user, confirmed_on=on)
+        target = services.confirm_receipt(
+            target, actor=user, confirmed_on=on, reason=payload.reason
+        )
     elif kind == "assigned":
         unit = target.organ.units.filter(pk=payload.unit_id or 0).first()
         if unit is None:

@@ -122,7 +122,17 @@ class IntakeForm(ApplicantForm):
         help_text=_("邮寄为签收之日；平常信函、传真为与申请人确认之日，未确认可留空。"),
     )
 
-    field_order = ["channel", "arrived_on", "receipt_on"]  # then the applicant's fields
+    receipt_reason = forms.CharField(
+        label=_("未当日确认的原因"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "平常信函应在到达当日与申请人确认；晚于到达日确认的须说明原因，期限仍从到达日起算。"
+        ),
+    )
+
+    # then the applicant's fields
+    field_order = ["channel", "arrived_on", "receipt_on", "receipt_reason"]
 
 
 class ReplyForm(DomainErrorFormMixin):

@@ -55,6 +55,10 @@ class InfoRequest(models.Model):
     channel = models.CharField(_("申请渠道"), max_length=20, choices=Channel.choices)
     arrived_at = models.DateTimeField(_("到达时间"))
     receipt_on = models.DateField(_("收到申请之日"), null=True, blank=True)
+    # 第三十一条: a plain letter is confirmed on the day it arrives; a later confirmation is kept
+    # with its reason, but never moves the day of receipt (services.confirm_receipt).
+    receipt_confirmed_on = models.DateField(_("确认收到之日"), null=True, blank=True)
+    receipt_late_reason = models.CharField(_("未当日确认的原因"), max_length=300, blank=True)
     clock = models.OneToOneField(
         "workdays.Clock",
         on_delete=models.PROTECT,

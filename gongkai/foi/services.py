@@ -61,7 +61,7 @@ from gongkai.foi.models import (
 )
 from gongkai.foi.validators import validate_resident_id
 from gongkai.workdays import services as clocks
-from gongkai.workdays.selectors import get_calendar
+from gongkai.workdays.selectors import get_calendar, get_clock_status
 
 BASIS_REPLY = "《中华人民共和国政府信息公开条例》第三十三条"
 BASIS_CLARIFY = "《中华人民共和国政府信息公开条例》第三十条"
@@ -339,13 +339,15 @@ def intake(
     channel: str,
     arrived_on: dt.date,
     receipt_on: dt.date | None = None,
+    receipt_reason: str = "",
     **fields: Any,
 ) -> tuple[InfoRequest, str]:
     """Register an application that came in person, by post or by fax (条例 第三十一条).
 
     In person: received that day. Registered post: the day it was signed for (``receipt_on``).
     Plain letters and faxes: received when confirmed with the applicant (``receipt_on``, or
-    later through ``confirm_receipt``).
+    later through ``confirm_receipt``); a plain letter confirmed after the day it arrived needs
+    ``receipt_reason`` and counts from the day it arrived (``_receipt_day``).
     """
     require(actor, Action.COORDINATE, organ=organ)
     if channel not in Channel.values or channel == Channel.ONLINE:
@@ -364,9 +366,21 @@ def intake(
     if channel == Channel.IN_PERSON:
         _start_clock(request, actor=actor, receipt_on=arrived_on)
     elif receipt_on is not None:
-        if receipt_on < arrived_on:
-            raise InvalidInput(_("收到日期不能早于到达日期。"), details={"field": "receipt_on"})
-        _start_clock(request, actor=actor, receipt_on=receipt_on)
+        if channel == Channel.POST_SIGNED:
+            if receipt_on < arrived_on:
+                raise InvalidInput(_("收到日期不能早于到达日期。"), details={"field": "receipt_on"})
+            start_on = receipt_on
+        else:
+            start_on = _receipt_day(
+                request,
+                confirmed_on=receipt_on,
+                arrived_on=arrived_on,
+                reason=receipt_reason,
+                field="receipt_on",
+            )
+            request.receipt_confirmed_on = receipt_on
+            save_request(request, ["receipt_confirmed_on", "receipt_late_reason"])
+        _start_clock(request, actor=actor, receipt_on=start_on)
     return request, code
 
 
@@ -378,21 +392,59 @@ def _locked(request: InfoRequest) -> InfoRequest:
     )
 
 
+def _receipt_day(
+    request: InfoRequest, *, confirmed_on: dt.date, arrived_on: dt.date, reason: str, field: str
+) -> dt.date:
+    """The day of receipt a confirmation gives (条例 第三十一条; RULES §2.5).
+
+    Online and fax: the day both sides confirm. A 平常信函 must be confirmed with the applicant
+    on the day it arrives (第三十一条第（二）项): a later confirmation needs its reason recorded,
+    and the day of receipt stays the day of arrival, so the organ's delay never lengthens its
+    own reply period at the applicant's expense.
+    """
+    if confirmed_on < arrived_on:
+        raise InvalidInput(_("确认日期不能早于到达日期。"), details={"field": field})
+    if request.channel != Channel.POST_PLAIN or confirmed_on == arrived_on:
+        return confirmed_on
+    if not reason.strip():
+        raise InvalidInput(
+            _(
+                "平常信函应当在收到当日与申请人确认（条例第三十一条）。晚于到达日（%(d)s）确认的，"
+                "请填写未当日确认的原因；收到申请之日仍按到达日计算。"
+            )
+            % {"d": arrived_on.isoformat()},
+            details={"field": "reason"},
+        )
+    request.receipt_late_reason = reason.strip()[:300]
+    return arrived_on
+
+
 @transaction.atomic
-def confirm_receipt(request: InfoRequest, *, actor: Any, confirmed_on: dt.date) -> InfoRequest:
-    """Record the day both sides confirmed an online, fax or plain-letter application."""
+def confirm_receipt(
+    request: InfoRequest, *, actor: Any, confirmed_on: dt.date, reason: str = ""
+) -> InfoRequest:
+    """Record the day both sides confirmed an online, fax or plain-letter application
+    (第三十一条); for a plain letter the clock starts on the day it arrived."""
     request = _locked(request)
     require(actor, Action.COORDINATE, organ=request.organ)
     if request.status != RequestStatus.AWAITING_RECEIPT:
         raise WrongRequestState
-    if confirmed_on < timezone.localtime(request.arrived_at).date():
-        raise InvalidInput(_("确认日期不能早于到达日期。"), details={"field": "confirmed_on"})
-    _start_clock(request, actor=actor, receipt_on=confirmed_on)
+    arrived_on = timezone.localtime(request.arrived_at).date()
+    receipt_on = _receipt_day(
+        request, confirmed_on=confirmed_on, arrived_on=arrived_on, reason=reason, field="on"
+    )
+    request.receipt_confirmed_on = confirmed_on
+    save_request(request, ["receipt_confirmed_on", "receipt_late_reason"])
+    _start_clock(request, actor=actor, receipt_on=receipt_on)
     record_event(
         "foi.request.receipt_confirmed",
         actor=actor,
         obj=request,
-        changes={"receipt_on": confirmed_on},
+        changes={
+            "confirmed_on": confirmed_on,
+            "receipt_on": receipt_on,
+            "late_reason": request.receipt_late_reason,
+        },
     )
     return request
 
@@ -424,6 +476,29 @@ def _clock_event(
     request.clock = clocks.add_clock_event(
         request.clock, actor=actor, kind=kind, on=on, days=days, label=label, basis=basis
     )
+
+
+def _require_period_running(request: InfoRequest, *, on: dt.date, what: str) -> None:
+    """Refuse a step that would stop or lengthen the reply period once it has run out.
+
+    An extension (条例 第三十三条第二款), a consultation (第三十三条第三款), a 补正 (第三十条) and a
+    fee notice (国办函〔2020〕109号, within the processing period; RULES §4) are only possible while
+    the period runs: dated after the deadline, or recorded after it (backdated), each would make
+    an overdue request look on time. An overdue request stays overdue, whatever is recorded later.
+    """
+    if request.clock is None:
+        return
+    status = get_clock_status(request.clock)
+    due = status.due_on
+    if due is None:
+        return
+    today = today_local()
+    if on > due or today > due:
+        raise InvalidInput(
+            _("答复期限已于 %(d)s 届满，不能再%(w)s；逾期的申请仍按逾期处理，请尽快答复。")
+            % {"d": due.isoformat(), "w": what},
+            details={"field": "on"},
+        )
 
 
 def _may_handle(actor: Any, request: InfoRequest) -> None:
@@ -461,6 +536,7 @@ def request_clarification(
         raise InvalidInput(_("请写明需要补正的内容。"), details={"field": "what"})
     if due_on <= on:
         raise InvalidInput(_("补正期限应晚于告知日期。"), details={"field": "due_on"})
+    _require_period_running(request, on=on, what=_("告知补正"))
     _clock_event(
         request, actor=actor, kind="pause", on=on, label=_("发出补正告知"), basis=BASIS_CLARIFY
     )
@@ -543,6 +619,7 @@ def start_consultation(
         raise InvalidInput(_("请填写征求意见对象。"), details={"field": "party"})
     if request.receipt_on is not None and on < request.receipt_on:
         raise InvalidInput(_("发出日期不能早于收到申请之日。"), details={"field": "on"})
+    _require_period_running(request, on=on, what=_("征求意见"))
     days = settings.GONGKAI_FOI_CONSULTATION_DAYS
     answer_due = get_calendar().add_working_days(on, days).date
     consultation = Consultation.objects.create(
@@ -658,6 +735,7 @@ def extend(request: InfoRequest, *, actor: Any, on: dt.date, days: int, reason: 
         )
     if not reason.strip():
         raise InvalidInput(_("请填写延期理由。"), details={"field": "reason"})
+    _require_period_running(request, on=on, what=_("延期"))
     _clock_event(
         request,
         actor=actor,
@@ -727,6 +805,9 @@ def issue_fee_notice(
         raise WrongRequestState
     if request.fees.exists():
         raise WrongRequestState(_("本申请已发出过收费通知。"))
+    if request.receipt_on is not None and on < request.receipt_on:
+        raise InvalidInput(_("通知日期不能早于收到申请之日。"), details={"field": "on"})
+    _require_period_running(request, on=on, what=_("发出收费通知"))
     fee, count = quote_fee(request, method=method, pages=pages)
     if fee.amount <= 0:
         raise InvalidInput(

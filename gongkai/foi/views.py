@@ -287,6 +287,7 @@ def intake_view(request: HttpRequest) -> HttpResponse:
                 channel=data.pop("channel"),
                 arrived_on=data.pop("arrived_on"),
                 receipt_on=data.pop("receipt_on"),
+                receipt_reason=data.pop("receipt_reason"),
                 **data,
             )
         except DomainError as error:
@@ -429,7 +430,9 @@ def _act(application: Any, action: str, post: Any, user: Any) -> None:
         return
     on = _date(post.get("on"))
     if action == "confirm":
-        services.confirm_receipt(application, actor=user, confirmed_on=on)
+        services.confirm_receipt(
+            application, actor=user, confirmed_on=on, reason=post.get("reason", "")
+        )
     elif action == "clarify":
         services.request_clarification(
             application,

@@ -10,7 +10,7 @@ from django.test import Client
 
 from gongkai.accounts import services as accounts
 from gongkai.accounts.choices import Role
-from gongkai.foi.tests.test_services import APPLICANT
+from gongkai.foi.tests.test_services import APPLICANT, on_day
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,7 @@ def _event(client: Client, headers: dict[str, str], pk: int, **body: Any) -> Any
     )
 
 
+@on_day(dt.date(2026, 9, 25))
 def test_clock_through_the_api(world: Any, client: Client) -> None:
     coordinator = _headers(world.users[Role.COORDINATOR])
     response = _intake(client, coordinator, world.organ.pk)

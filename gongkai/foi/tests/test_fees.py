@@ -12,7 +12,7 @@ from gongkai.accounts.choices import Role
 from gongkai.core.errors import InvalidInput
 from gongkai.foi import fees, services
 from gongkai.foi.errors import WrongRequestState
-from gongkai.foi.tests.test_services import APPLICANT, _received
+from gongkai.foi.tests.test_services import APPLICANT, _received, on_day
 from gongkai.foi.validators import resident_id_check_char
 
 D = dt.date
@@ -57,6 +57,7 @@ def test_a_bad_tier_setting_stops_start_up(monkeypatch: Any) -> None:
 
 
 @pytest.mark.django_db
+@on_day(D(2026, 3, 2))
 def test_fee_notice_counts_the_applicants_month_and_pauses_the_clock(world: Any) -> None:
     coordinator = world.users[Role.COORDINATOR]
     requests = [_received(world, D(2026, 3, 2) + dt.timedelta(days=i % 20)) for i in range(11)]
@@ -92,6 +93,7 @@ def test_fee_notice_counts_the_applicants_month_and_pauses_the_clock(world: Any)
 
 
 @pytest.mark.django_db
+@on_day(D(2026, 3, 2))
 def test_unpaid_fee_closes_as_other_2_only_after_the_deadline(world: Any) -> None:
     coordinator = world.users[Role.COORDINATOR]
     request = _received(world, D(2026, 3, 2))
@@ -111,6 +113,7 @@ def test_unpaid_fee_closes_as_other_2_only_after_the_deadline(world: Any) -> Non
 
 
 @pytest.mark.django_db
+@on_day(D(2026, 3, 2))
 def test_volume_fee_needs_pages(world: Any) -> None:
     request = _received(world, D(2026, 3, 2))
     with pytest.raises(InvalidInput) as caught:

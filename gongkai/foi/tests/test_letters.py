@@ -21,7 +21,7 @@ from gongkai.foi import letters, services
 from gongkai.foi.choices import Outcome
 from gongkai.foi.errors import WrongRequestState
 from gongkai.foi.models import Letter
-from gongkai.foi.tests.test_services import APPLICANT, _received
+from gongkai.foi.tests.test_services import APPLICANT, _received, on_day
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -126,6 +126,7 @@ def test_delivery_is_recorded_and_checked(world: Any) -> None:
     )
 
 
+@on_day(D(2026, 3, 2))
 def test_another_organs_silence_is_consent_after_15_working_days(world: Any) -> None:
     coordinator = world.users[Role.COORDINATOR]
     request = _received(world, D(2026, 3, 2))
@@ -143,6 +144,7 @@ def test_another_organs_silence_is_consent_after_15_working_days(world: Any) -> 
     assert consultation.opinion == "deemed"
 
 
+@on_day(D(2026, 3, 2))
 def test_a_third_partys_silence_leaves_the_decision_to_the_organ(world: Any) -> None:
     coordinator = world.users[Role.COORDINATOR]
     request = _received(world, D(2026, 3, 2))
@@ -255,6 +257,7 @@ def test_queue_export_is_masked_audited_and_safe_from_formulas(world: Any) -> No
     assert AuditEvent.objects.filter(action="foi.queue.exported").exists()
 
 
+@on_day(D(2026, 3, 2))
 def test_silence_excludes_only_the_consultation_period(world: Any) -> None:
     coordinator = world.users[Role.COORDINATOR]
     request = _received(world, D(2026, 3, 2))
@@ -284,9 +287,10 @@ def test_delivery_moves_the_payment_deadline_and_withdrawal_settles_the_fee(worl
     request, code = services.intake(
         world.organ, actor=coordinator, channel="in_person", arrived_on=D(2026, 3, 2), **APPLICANT
     )
-    notice = services.issue_fee_notice(
-        request, actor=coordinator, on=D(2026, 3, 5), method="volume", pages=40
-    )
+    with on_day(D(2026, 3, 5)):
+        notice = services.issue_fee_notice(
+            request, actor=coordinator, on=D(2026, 3, 5), method="volume", pages=40
+        )
     services.record_delivery(
         request.letters.get(kind="fee"),
         actor=coordinator,

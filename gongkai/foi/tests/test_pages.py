@@ -101,18 +101,19 @@ def test_staff_intake_handling_and_identity_views_are_logged(world: Any) -> None
 
 def test_queue_pages_and_the_overdue_view(world: Any, monkeypatch: Any) -> None:
     from gongkai.foi import views
-    from gongkai.foi.tests.test_services import _received
+    from gongkai.foi.tests.test_services import _received, on_day
 
     monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
     long_ago = today_local() - dt.timedelta(days=120)
     late = [_received(world, long_ago) for _ in range(3)]
     paused = _received(world, long_ago)
-    services.start_consultation(
-        paused,
-        actor=world.users[Role.COORDINATOR],
-        on=long_ago + dt.timedelta(days=1),
-        party="第三方",
-    )
+    with on_day(long_ago + dt.timedelta(days=1)):
+        services.start_consultation(
+            paused,
+            actor=world.users[Role.COORDINATOR],
+            on=long_ago + dt.timedelta(days=1),
+            party="第三方",
+        )
     _received(world, today_local())  # due 20 working days from today: never overdue
     client = Client()
     client.force_login(world.users[Role.COORDINATOR])

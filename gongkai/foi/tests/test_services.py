@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -111,6 +112,15 @@ def test_bad_identity_is_named_by_field(world: Any) -> None:
 MARCH_2 = D(2026, 3, 2)
 
 
+def on_day(day: dt.date) -> Any:
+    """Freeze today at 09:00 Beijing time on ``day``: handling steps that pause or lengthen the
+    reply period check that it has not run out by the day they are recorded."""
+    import time_machine
+
+    moment = dt.datetime.combine(day, dt.time(9), tzinfo=ZoneInfo("Asia/Shanghai"))
+    return time_machine.travel(moment, tick=False)
+
+
 def _received(world: Any, day: dt.date = MARCH_2, **applicant: Any) -> Any:
     """A request handed in on ``day`` (so received that day), by ``applicant`` or 张三."""
     request, _code = services.intake(
@@ -123,6 +133,7 @@ def _received(world: Any, day: dt.date = MARCH_2, **applicant: Any) -> Any:
     return request
 
 
+@on_day(MARCH_2)
 def test_clarification_pauses_then_restarts_from_the_correction(world: Any) -> None:
     request = _received(world)
     coordinator = world.users[Role.COORDINATOR]
@@ -147,6 +158,7 @@ def test_clarification_pauses_then_restarts_from_the_correction(world: Any) -> N
     assert request.clock.due_on == D(2026, 4, 8)  # 20 working days after 03-10 (04-06 清明)
 
 
+@on_day(MARCH_2)
 def test_no_correction_in_time_closes_as_other_1(world: Any) -> None:
     request = _received(world)
     coordinator = world.users[Role.COORDINATOR]
@@ -159,6 +171,7 @@ def test_no_correction_in_time_closes_as_other_1(world: Any) -> None:
     assert (closed.status, closed.outcome) == ("closed", "6.1")
 
 
+@on_day(MARCH_2)
 def test_consultation_time_is_excluded_and_extension_needs_a_leader(world: Any) -> None:
     request = _received(world)
     coordinator, leader = world.users[Role.COORDINATOR], world.users[Role.LEADER]
@@ -230,13 +243,14 @@ def test_only_handlers_record_a_correction_the_applicant_may_send_it(world: Any)
         **APPLICANT,
     )
     services.assign(request, actor=world.users[Role.COORDINATOR], unit=world.other_unit)
-    services.request_clarification(
-        request,
-        actor=world.users[Role.COORDINATOR],
-        on=D(2026, 3, 4),
-        what="请说明",
-        due_on=D(2026, 3, 13),
-    )
+    with on_day(D(2026, 3, 4)):
+        services.request_clarification(
+            request,
+            actor=world.users[Role.COORDINATOR],
+            on=D(2026, 3, 4),
+            what="请说明",
+            due_on=D(2026, 3, 13),
+        )
     with pytest.raises(NotPermitted):
         services.receive_clarification(
             request, actor=world.users[Role.EDITOR], on=D(2026, 3, 10), text="文号"
