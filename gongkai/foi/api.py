@@ -85,10 +85,20 @@ class FeeOut(Schema):
     lapsed_on: dt.date | None
 
 
+class DraftOut(Schema):
+    outcome: str
+    stage: str = Field(description="review 待保密审查；sign 待签发；sent 已签发；returned 已退回")
+    text: str
+    drafted_on: dt.date
+    review_opinion: str
+    return_reason: str
+
+
 class RequestDetailOut(RequestOut):
     events: list[EventOut]
     letters: list[LetterOut]
     fees: list[FeeOut]
+    drafts: list[DraftOut] = Field(description="予以公开、部分公开的答复稿及其审签（条例第十七条）")
 
 
 class ApplicantIn(Schema):
@@ -141,6 +151,9 @@ class EventIn(Schema):
         "fee_paid",
         "closed_unpaid",
         "reply",
+        "reply_reviewed",
+        "reply_returned",
+        "reply_signed",
         "closed_unclarified",
     ]
     on: dt.date | None = Field(None, description="事件日期，缺省为今天")
@@ -162,7 +175,12 @@ class EventIn(Schema):
     days: int | None = None
     reason: str = ""
     outcome: str = Field(
-        "", description="答复结果代码（年度报告第四项“办理结果”，如 1、2、3.4、6.1）"
+        "",
+        description=(
+            "答复结果代码（年度报告“办理结果”，如 1、2、3.4、6.1；1-1 已主动公开，4.1-5 不属于"
+            "本机关负责公开）。1、2 先成为答复稿，经 reply_reviewed（text 为保密审查意见）和 "
+            "reply_signed 后发出；reply_returned（reason）退回"
+        ),
     )
 
 
@@ -253,6 +271,17 @@ def _detail(request: InfoRequest) -> RequestDetailOut:
                 lapsed_on=f.lapsed_on,
             )
             for f in request.fees.all()
+        ],
+        drafts=[
+            DraftOut(
+                outcome=d.outcome,
+                stage=d.stage,
+                text=d.text,
+                drafted_on=d.drafted_on,
+                review_opinion=d.review_opinion,
+                return_reason=d.return_reason,
+            )
+            for d in request.drafts.all()
         ],
     )
 
@@ -382,6 +411,12 @@ def add_event(request: HttpRequest, request_id: int, payload: EventIn) -> Reques
         target = services.reply(
             target, actor=user, on=on, outcome=payload.outcome, text=payload.text
         )
+    elif kind == "reply_reviewed":
+        services.review_reply(target, actor=user, opinion=payload.text)
+    elif kind == "reply_returned":
+        target = services.return_reply(target, actor=user, reason=payload.reason)
+    elif kind == "reply_signed":
+        target = services.sign_reply(target, actor=user, on=on)
     else:
         target = services.close_unclarified(target, actor=user, on=on)
     return _detail(target)

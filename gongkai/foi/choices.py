@@ -49,6 +49,7 @@ class RequestStatus(models.TextChoices):
     CLARIFYING = "clarifying", _("待申请人补正")
     CONSULTING = "consulting", _("征求意见中")
     AWAITING_PAYMENT = "payment", _("待缴费")
+    REVIEWING = "reviewing", _("答复审签中")
     REPLIED = "replied", _("已答复")
     CLOSED = "closed", _("已终止")
 
@@ -90,6 +91,15 @@ def annual_row(outcome: str) -> str:
 
 
 ANNUAL_ROWS = tuple(dict.fromkeys(annual_row(o.value) for o in Outcome))
+
+
+class ReplyStage(models.TextChoices):
+    """Where a reply that discloses information stands (条例 第十七条: 保密审查 first)."""
+
+    REVIEW = "review", _("待保密审查")
+    SIGN = "sign", _("待签发")
+    SENT = "sent", _("已签发")
+    RETURNED = "returned", _("已退回")
 
 
 class ConsultationKind(models.TextChoices):

@@ -107,6 +107,22 @@ def load(context: DemoContext) -> None:
         outcome="1",
         text="所申请的行政处罚决定书已通过电子邮件发送，请查收。",
     )
+    # A reply that discloses is reviewed and signed before it is sent (条例 第十七条).
+    services.review_reply(
+        replied,
+        actor=users[Role.REVIEWER],
+        opinion="经审查，拟公开内容不涉及国家秘密、商业秘密和个人隐私，同意公开。",
+    )
+    services.sign_reply(replied, actor=users[Role.LEADER], on=back(2))
+    reviewing = intake(2, APPLICANTS[1], 6)
+    services.reply(
+        reviewing,
+        actor=coordinator,
+        on=back(1),
+        outcome="2",
+        text="本局2025年部门决算已公开；其中涉及个人信息的部分不予公开。",
+    )
     context.stdout.write(
-        "已载入 6 件依申请公开示例（办理中、待补正、征求意见中、即将到期、已超期、已答复）。"
+        "已载入 7 件依申请公开示例（办理中、待补正、征求意见中、即将到期、已超期、"
+        "答复审签中、已答复）。"
     )

@@ -23,6 +23,7 @@ from gongkai.foi.choices import (
     Outcome,
     ProvisionForm,
     Recipient,
+    ReplyStage,
     RequestStatus,
 )
 
@@ -144,6 +145,49 @@ class InfoRequest(models.Model):
         """The ID number as lists show it: the first and last characters only."""
         n = self.id_number
         return n[:3] + "*" * max(len(n) - 7, 0) + n[-4:] if len(n) > 7 else "****"
+
+
+class ReplyDraft(models.Model):
+    """A reply that discloses information (公开, 部分公开), drafted by the handler and sent only
+    after 保密审查 and the leader's 签发 (条例 第十七条; RULES §2.2). Returned drafts are kept."""
+
+    request = models.ForeignKey(InfoRequest, on_delete=models.PROTECT, related_name="drafts")
+    outcome = models.CharField(_("办理结果"), max_length=5, choices=Outcome.choices)
+    text = models.TextField(_("答复内容"))
+    stage = models.CharField(
+        _("审签环节"), max_length=10, choices=ReplyStage.choices, default=ReplyStage.REVIEW
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    drafted_on = models.DateField(_("拟稿日期"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
+    review_opinion = models.TextField(_("保密审查意见"), blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(stage__in=["review", "sign"]),
+                name="foi_one_pending_reply_draft",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.outcome}"
 
 
 class RequestAttachment(models.Model):

@@ -44,7 +44,7 @@ from gongkai.foi.forms import (
     ReplyForm,
 )
 from gongkai.foi.models import Letter, RequestAttachment
-from gongkai.foi.selectors import get_request, list_requests, lookup
+from gongkai.foi.selectors import get_request, list_requests, lookup, request_history
 from gongkai.workdays.selectors import get_clock_proof
 
 QUEUE_VIEWS = {
@@ -52,6 +52,7 @@ QUEUE_VIEWS = {
     "due_soon": _("即将到期"),
     "overdue": _("已超期"),
     "paused": _("中止计时"),
+    "reviewing": _("答复审签中"),
     "provisional": _("期限暂定"),
     "closed": _("已办结"),
 }
@@ -334,6 +335,11 @@ def _render_detail(
             "units": application.organ.units.filter(is_active=True),
             "may_coordinate": can(request.user, Action.COORDINATE, organ=application.organ),
             "may_approve": can(request.user, Action.APPROVE, organ=application.organ),
+            "may_review": can(request.user, Action.REVIEW, organ=application.organ),
+            "draft": application.drafts.filter(stage__in=["review", "sign"])
+            .select_related("drafted_by", "reviewed_by")
+            .last(),
+            "history": request_history(application),
             "letters": application.letters.all(),
             "attachments": application.attachments.all(),
             "consultations": application.consultations.all(),
@@ -428,7 +434,16 @@ def _act(application: Any, action: str, post: Any, user: Any) -> None:
             text=form.cleaned_data["text"],
         )
         return
+    if action == "review_reply":
+        services.review_reply(application, actor=user, opinion=post.get("opinion", ""))
+        return
+    if action == "return_reply":
+        services.return_reply(application, actor=user, reason=post.get("reason", ""))
+        return
     on = _date(post.get("on"))
+    if action == "sign_reply":
+        services.sign_reply(application, actor=user, on=on)
+        return
     if action == "confirm":
         services.confirm_receipt(
             application, actor=user, confirmed_on=on, reason=post.get("reason", "")

@@ -91,9 +91,15 @@ def test_clock_through_the_api(world: Any, client: Client) -> None:
     bad = _event(client, coordinator, pk, type="reply", on="2026-11-05", outcome="9", text="x")
     assert bad.status_code == 422
     assert bad.json()["details"] == {"field": "outcome"}
-    replied = _event(
+    drafted = _event(
         client, coordinator, pk, type="reply", on="2026-11-05", outcome="2", text="部分公开"
     ).json()
+    assert drafted["status"] == "reviewing"  # 保密审查 and 签发 first (条例 第十七条)
+    assert drafted["drafts"][0]["stage"] == "review"
+    reviewer = _headers(world.users[Role.REVIEWER])
+    reviewed = _event(client, reviewer, pk, type="reply_reviewed", text="不涉密")
+    assert reviewed.json()["drafts"][0]["stage"] == "sign", reviewed.content
+    replied = _event(client, leader, pk, type="reply_signed", on="2026-11-05").json()
     assert (replied["status"], replied["outcome"]) == ("replied", "2")
     read = client.get(f"/api/v1/foi/requests/{pk}", **coordinator).json()
     actions = [e["action"] for e in read["events"] if e["action"] != "foi.letter.issued"]
@@ -104,6 +110,9 @@ def test_clock_through_the_api(world: Any, client: Client) -> None:
         "foi.request.consultation_started",
         "foi.request.consultation_ended",
         "foi.request.extended",
+        "foi.reply.submitted",
+        "foi.reply.reviewed",
+        "foi.reply.signed",
         "foi.request.replied",
     ]
     assert "foi.identity.viewed" not in actions

@@ -10,7 +10,7 @@ import pytest
 from gongkai.accounts.choices import Role
 from gongkai.foi import services
 from gongkai.foi.counting import annual_table
-from gongkai.foi.tests.test_services import APPLICANT, _received
+from gongkai.foi.tests.test_services import APPLICANT, _received, answer
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -26,9 +26,9 @@ COMPANY = {
 def test_table_counts_and_balances(world: Any) -> None:
     coordinator = world.users[Role.COORDINATOR]
     carried = _received(world, D(2025, 12, 22))  # received last year, answered this year
-    services.reply(carried, actor=coordinator, on=D(2026, 1, 8), outcome="1", text="公开")
+    answer(carried, world, on=D(2026, 1, 8), outcome="1", text="公开")
     partial = _received(world, D(2026, 3, 2), **COMPANY)
-    services.reply(partial, actor=coordinator, on=D(2026, 3, 20), outcome="2", text="部分")
+    answer(partial, world, on=D(2026, 3, 20), outcome="2", text="部分")
     _received(world, D(2026, 12, 28))  # still open at year end
     old = _received(world, D(2025, 5, 6))
     services.reply(old, actor=coordinator, on=D(2025, 5, 20), outcome="4.1", text="不掌握")

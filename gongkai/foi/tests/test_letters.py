@@ -21,7 +21,7 @@ from gongkai.foi import letters, services
 from gongkai.foi.choices import Outcome
 from gongkai.foi.errors import WrongRequestState
 from gongkai.foi.models import Letter
-from gongkai.foi.tests.test_services import APPLICANT, _received, on_day
+from gongkai.foi.tests.test_services import APPLICANT, _received, answer, on_day
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -199,7 +199,7 @@ def test_applicant_downloads_letters_only_after_the_lookup(world: Any) -> None:
     request, code = services.intake(
         world.organ, actor=coordinator, channel="in_person", arrived_on=D(2026, 3, 2), **APPLICANT
     )
-    services.reply(request, actor=coordinator, on=D(2026, 3, 10), outcome="1", text="见附件")
+    answer(request, world, on=D(2026, 3, 10), outcome="1", text="见附件")
     reply = request.letters.get(kind="reply")
     url = f"/ysqgk/{world.organ.pk}/letters/{reply.pk}/"
     client = Client()

@@ -92,6 +92,20 @@ def test_staff_intake_handling_and_identity_views_are_logged(world: Any) -> None
         {"action": "reply", "outcome": "1", "text": "予以公开", "on": "2026-03-20"},
     )
     request.refresh_from_db()
+    assert request.status == "reviewing"  # 保密审查 and 签发 first (条例 第十七条)
+    reviewer, leader = Client(), Client()
+    reviewer.force_login(world.users[Role.REVIEWER])
+    leader.force_login(world.users[Role.LEADER])
+    assert "review-reply-form" in reviewer.get(f"/staff/requests/{request.pk}/").content.decode()
+    reviewer.post(
+        f"/staff/requests/{request.pk}/action/",
+        {"action": "review_reply", "opinion": "不涉密，同意公开"},
+    )
+    assert "sign-reply-form" in leader.get(f"/staff/requests/{request.pk}/").content.decode()
+    leader.post(
+        f"/staff/requests/{request.pk}/action/", {"action": "sign_reply", "on": "2026-03-20"}
+    )
+    request.refresh_from_db()
     assert request.status == "replied"
     assert request.replied_on == dt.date(2026, 3, 20)
     editor = Client()

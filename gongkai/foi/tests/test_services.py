@@ -133,6 +133,18 @@ def _received(world: Any, day: dt.date = MARCH_2, **applicant: Any) -> Any:
     return request
 
 
+def answer(request: Any, world: Any, *, on: dt.date, outcome: str, text: str) -> Any:
+    """Reply as the coordinator; a reply that discloses is reviewed and signed that day by the
+    reviewer and the leader (条例 第十七条)."""
+    done = services.reply(
+        request, actor=world.users[Role.COORDINATOR], on=on, outcome=outcome, text=text
+    )
+    if done.status == "reviewing":
+        services.review_reply(done, actor=world.users[Role.REVIEWER], opinion="不涉密，同意公开")
+        done = services.sign_reply(done, actor=world.users[Role.LEADER], on=on)
+    return done
+
+
 @on_day(MARCH_2)
 def test_clarification_pauses_then_restarts_from_the_correction(world: Any) -> None:
     request = _received(world)
@@ -192,13 +204,7 @@ def test_reply_with_one_outcome_stops_the_clock(world: Any) -> None:
         services.reply(
             request, actor=world.users[Role.COORDINATOR], on=D(2026, 3, 20), outcome="9", text="x"
         )
-    done = services.reply(
-        request,
-        actor=world.users[Role.COORDINATOR],
-        on=D(2026, 3, 20),
-        outcome="2",
-        text="部分公开，理由见告知书",
-    )
+    done = answer(request, world, on=D(2026, 3, 20), outcome="2", text="部分公开，理由见告知书")
     assert (done.status, done.outcome) == ("replied", "2")
     assert done.clock.state == "stopped"
     with pytest.raises(WrongRequestState):
