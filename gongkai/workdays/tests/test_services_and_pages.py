@@ -144,6 +144,30 @@ def test_notice_import_moves_due_dates_of_open_clocks(
     assert AuditEvent.objects.filter(action="workdays.clocks.recomputed").exists()
 
 
+def test_a_calendar_change_is_announced_in_its_transaction_with_the_new_calendar(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from gongkai.workdays.signals import calendar_changed
+
+    admin = world.users[Role.ADMIN]
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    heard: list[tuple[Any, bool]] = []
+
+    def listen(sender: Any, *, actor: Any, calendar: Any, **kwargs: Any) -> None:
+        heard.append((actor, calendar.is_working_day(D(2026, 3, 9))))
+
+    calendar_changed.connect(listen, dispatch_uid="test.listen")
+    try:
+        with django_capture_on_commit_callbacks(execute=False):
+            services.correct_day(
+                D(2026, 3, 9), actor=admin, kind="holiday", name="临时放假", reason="测试"
+            )
+            assert heard == [(admin, False)]  # before the commit, with the corrected day
+    finally:
+        calendar_changed.disconnect(dispatch_uid="test.listen")
+
+
 def test_clock_events_are_recorded_and_capped(world: Any) -> None:
     editor = world.users[Role.EDITOR]
     clock = services.start_clock(
