@@ -159,7 +159,9 @@ class EventIn(Schema):
     on: dt.date | None = Field(None, description="事件日期，缺省为今天")
     unit_id: int | None = None
     what: str = ""
-    due_on: dt.date | None = None
+    due_on: dt.date | None = Field(
+        None, description="补正期限（日期，按填写保留）；与 days 填写其一"
+    )
     text: str = ""
     party: str = ""
     consultation_kind: Literal["third_party", "organ"] = Field(
@@ -172,7 +174,11 @@ class EventIn(Schema):
     )
     method: Literal["item", "volume"] = Field("item", description="item 按件；volume 按量")
     pages: int = 0
-    days: int | None = None
+    days: int | None = Field(
+        None,
+        description="extension：延长的工作日数；clarification_requested：补正期限的工作日数，"
+        "自告知之日起算，随工作日历变化（与 due_on 填写其一）",
+    )
     reason: str = ""
     outcome: str = Field(
         "",
@@ -371,10 +377,8 @@ def add_event(request: HttpRequest, request_id: int, payload: EventIn) -> Reques
             raise InvalidInput(details={"field": "unit_id"})
         target = services.assign(target, actor=user, unit=unit)
     elif kind == "clarification_requested":
-        if payload.due_on is None:
-            raise InvalidInput(details={"field": "due_on"})
         target = services.request_clarification(
-            target, actor=user, on=on, what=payload.what, due_on=payload.due_on
+            target, actor=user, on=on, what=payload.what, due_on=payload.due_on, days=payload.days
         )
     elif kind == "clarification_received":
         target = services.receive_clarification(target, actor=user, on=on, text=payload.text)

@@ -91,7 +91,7 @@ def load(context: DemoContext) -> None:
         actor=coordinator,
         on=back(1),
         what="请写明所需考核结果的律师事务所名称或年度。",
-        due_on=calendar.add_working_days(back(1), 10).date,
+        days=10,
     )
     consulting = intake(2, APPLICANTS[0], 5)
     services.start_consultation(

@@ -84,6 +84,11 @@ class InfoRequest(models.Model):
     )
     clarification_sent_on = models.DateField(_("补正告知日期"), null=True, blank=True)
     clarification_due_on = models.DateField(_("补正期限"), null=True, blank=True)
+    # Set when the period was given in working days: the due date is then counted from the
+    # notice's date and follows the calendar (deadlines.clarification_due_on).
+    clarification_days = models.PositiveSmallIntegerField(
+        _("补正期限（工作日）"), null=True, blank=True
+    )
     clarification_request = models.TextField(_("需要补正的内容"), blank=True)
     clarification_text = models.TextField(_("申请人补正内容"), blank=True)
     outcome = models.CharField(_("办理结果"), max_length=5, choices=Outcome.choices, blank=True)

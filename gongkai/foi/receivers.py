@@ -1,4 +1,6 @@
-"""Keep the queue's copy of each request's clock current when the calendar recomputes clocks."""
+"""Keep what foi stores from the calendar current: the queue's copy of each request's clock when
+the clocks are recomputed, and the payment, consultation and 补正 deadlines when the calendar
+changes (in the same transaction as the change)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,11 @@ from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from gongkai.foi.models import NO_DUE_DATE, InfoRequest
+from gongkai.workdays.calendar import WorkCalendar
 from gongkai.workdays.models import Clock
-from gongkai.workdays.signals import clocks_recomputed
+from gongkai.workdays.signals import calendar_changed, clocks_recomputed
+
+RECOMPUTE_UID = "foi.recompute_deadlines"
 
 
 def copy_clocks(sender: Any, *, clock_ids: list[int], **kwargs: Any) -> None:
@@ -20,5 +25,12 @@ def copy_clocks(sender: Any, *, clock_ids: list[int], **kwargs: Any) -> None:
     )
 
 
+def recompute_deadlines(sender: Any, *, actor: Any, calendar: WorkCalendar, **kwargs: Any) -> None:
+    from gongkai.foi.services import recompute_deadlines as recompute
+
+    recompute(actor=actor, calendar=calendar)
+
+
 def connect() -> None:
     clocks_recomputed.connect(copy_clocks, dispatch_uid="foi.copy_clocks")
+    calendar_changed.connect(recompute_deadlines, dispatch_uid=RECOMPUTE_UID)

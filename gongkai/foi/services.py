@@ -31,7 +31,7 @@ from gongkai.core.audit import record_event
 from gongkai.core.errors import InvalidInput, NotPermitted
 from gongkai.core.time import today_local
 from gongkai.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, UploadPolicy
-from gongkai.foi import fees, letters
+from gongkai.foi import deadlines, fees, letters
 from gongkai.foi.choices import (
     ApplicantType,
     AttachmentPurpose,
@@ -63,6 +63,7 @@ from gongkai.foi.models import (
 )
 from gongkai.foi.validators import validate_resident_id
 from gongkai.workdays import services as clocks
+from gongkai.workdays.calendar import WorkCalendar
 from gongkai.workdays.selectors import get_calendar, get_clock_status
 
 BASIS_REPLY = "《中华人民共和国政府信息公开条例》第三十三条"
@@ -513,9 +514,20 @@ def _may_handle(actor: Any, request: InfoRequest) -> None:
 
 @transaction.atomic
 def request_clarification(
-    request: InfoRequest, *, actor: Any, on: dt.date, what: str, due_on: dt.date
+    request: InfoRequest,
+    *,
+    actor: Any,
+    on: dt.date,
+    what: str,
+    due_on: dt.date | None = None,
+    days: int | None = None,
 ) -> InfoRequest:
-    """The one 补正 notice: within 7 working days of receipt; the clock stops until corrected."""
+    """The one 补正 notice: within 7 working days of receipt; the clock stops until corrected.
+
+    The period (第三十条: reasonable) is a date (``due_on``, kept as typed) or a number of
+    working days counted from ``on`` (``days``, stored: the date then follows the calendar,
+    see ``deadlines``) — one of the two.
+    """
     request = _locked(request)
     _may_handle(actor, request)
     if request.status != RequestStatus.PROCESSING or request.receipt_on is None:
@@ -537,6 +549,17 @@ def request_clarification(
         raise InvalidInput(_("告知日期不能早于收到申请之日。"), details={"field": "on"})
     if not what.strip():
         raise InvalidInput(_("请写明需要补正的内容。"), details={"field": "what"})
+    if due_on is None and days is None:
+        raise InvalidInput(
+            _("请填写补正期限（日期或工作日数，填写其一）。"), details={"field": "due_on"}
+        )
+    if due_on is not None and days is not None:
+        raise InvalidInput(_("补正期限请填写日期或工作日数其中一项。"), details={"field": "days"})
+    if days is not None:
+        if days <= 0:
+            raise InvalidInput(_("补正期限必须大于 0 个工作日。"), details={"field": "days"})
+        due_on = get_calendar().add_working_days(on, days).date
+    assert due_on is not None  # noqa: S101 - one of the two was given
     if due_on <= on:
         raise InvalidInput(_("补正期限应晚于告知日期。"), details={"field": "due_on"})
     _require_period_running(request, on=on, what=_("告知补正"))
@@ -544,16 +567,23 @@ def request_clarification(
         request, actor=actor, kind="pause", on=on, label=_("发出补正告知"), basis=BASIS_CLARIFY
     )
     request.clarification_sent_on, request.clarification_due_on = on, due_on
+    request.clarification_days = days
     request.clarification_request, request.status = what.strip(), RequestStatus.CLARIFYING
     save_request(
         request,
-        ["clarification_sent_on", "clarification_due_on", "clarification_request", "status"],
+        [
+            "clarification_sent_on",
+            "clarification_due_on",
+            "clarification_days",
+            "clarification_request",
+            "status",
+        ],
     )
     record_event(
         "foi.request.clarification_requested",
         actor=actor,
         obj=request,
-        changes={"on": on, "due_on": due_on},
+        changes={"on": on, "due_on": due_on, "days": days},
     )
     letters.issue(
         request, actor=actor, kind=LetterKind.CLARIFICATION, key=LetterKind.CLARIFICATION, on=on
@@ -691,11 +721,13 @@ def end_consultation(
     if consultation is not None:
         if on < consultation.sent_on:
             raise InvalidInput(_("日期不能早于征求意见的发出日期。"), details={"field": "on"})
+        # Counted again with today's calendar: a stale stored date never cuts the period short.
+        answer_due = deadlines.consultation_deadline(consultation, calendar=get_calendar())
         if opinion in ("", Opinion.NONE, Opinion.DEEMED_CONSENT):
-            if on <= consultation.answer_due_on:
+            if on <= answer_due:
                 raise InvalidInput(
                     _("征求意见期限（%(d)s）尚未届满，请登记对方的意见。")
-                    % {"d": consultation.answer_due_on.isoformat()},
+                    % {"d": answer_due.isoformat()},
                     details={"field": "opinion"},
                 )
             opinion = (
@@ -711,7 +743,7 @@ def end_consultation(
         if opinion in (Opinion.NONE, Opinion.DEEMED_CONSENT):
             # Only the consultation period is excluded (第三十三条 ¶3): after silence the count
             # runs again from the end of the period, not from the day it was recorded.
-            on = consultation.answer_due_on
+            on = answer_due
     _clock_event(
         request, actor=actor, kind="resume", on=on, label=_("收到意见或期满"), basis=BASIS_THIRD
     )
@@ -870,10 +902,10 @@ def record_payment(request: InfoRequest, *, actor: Any, on: dt.date) -> InfoRequ
         raise WrongRequestState
     if on < notice.sent_on:
         raise InvalidInput(_("缴费日期不能早于通知日期。"), details={"field": "on"})
-    if on > notice.pay_due_on:
+    pay_due = deadlines.fee_deadline(notice, calendar=get_calendar())
+    if on > pay_due:
         raise InvalidInput(
-            _("缴费期限（%(d)s）已过，逾期缴费视为放弃申请。")
-            % {"d": notice.pay_due_on.isoformat()},
+            _("缴费期限（%(d)s）已过，逾期缴费视为放弃申请。") % {"d": pay_due.isoformat()},
             details={"field": "on"},
         )
     notice.paid_on = on
@@ -903,9 +935,11 @@ def close_unpaid(request: InfoRequest, *, actor: Any, on: dt.date) -> InfoReques
     notice = request.fees.filter(paid_on__isnull=True, lapsed_on__isnull=True).last()
     if request.status != RequestStatus.AWAITING_PAYMENT or notice is None:
         raise WrongRequestState
-    if on <= notice.pay_due_on:
+    # Counted again with today's calendar: a stale stored date never shortens the time to pay.
+    pay_due = deadlines.fee_deadline(notice, calendar=get_calendar())
+    if on <= pay_due:
         raise InvalidInput(
-            _("缴费期限（%(d)s）尚未届满。") % {"d": notice.pay_due_on.isoformat()},
+            _("缴费期限（%(d)s）尚未届满。") % {"d": pay_due.isoformat()},
             details={"field": "on"},
         )
     notice.lapsed_on = on
@@ -1083,10 +1117,13 @@ def close_unclarified(request: InfoRequest, *, actor: Any, on: dt.date) -> InfoR
     """No correction by the deadline: the application is deemed abandoned (其他处理 1)."""
     request = _locked(request)
     _may_handle(actor, request)
-    if request.status != RequestStatus.CLARIFYING or request.clarification_due_on is None:
+    due = deadlines.clarification_deadline(request, calendar=get_calendar())
+    if request.status != RequestStatus.CLARIFYING or due is None:
         raise WrongRequestState
-    if on <= request.clarification_due_on:
-        raise InvalidInput(_("补正期限尚未届满。"), details={"field": "on"})
+    if on <= due:
+        raise InvalidInput(
+            _("补正期限（%(d)s）尚未届满。") % {"d": due.isoformat()}, details={"field": "on"}
+        )
     _close(
         request,
         actor=actor,
@@ -1148,6 +1185,51 @@ def _count_from_delivery(letter: Letter, delivered_on: dt.date) -> None:
                 delivered_on, settings.GONGKAI_FOI_CONSULTATION_DAYS
             ).date
         )
+
+
+@transaction.atomic
+def recompute_deadlines(*, actor: Any, calendar: WorkCalendar | None = None) -> int:
+    """Count every open deadline stored from the calendar again (a notice was imported or a day
+    corrected: ``workdays.signals.calendar_changed``); return how many moved.
+
+    Open 缴费, 征求意见 and 补正 periods given in working days (``deadlines``). Each date that
+    moves leaves one audit record on its request (``foi.deadline.recomputed``: which deadline,
+    the row, before, after) by the actor who changed the calendar.
+    """
+    calendar = calendar or get_calendar()
+    moved = 0
+
+    def store(row: Any, field: str, kind: str, new: dt.date, request: InfoRequest) -> None:
+        nonlocal moved
+        old = getattr(row, field)
+        if new == old:
+            return
+        setattr(row, field, new)
+        row.save(update_fields=[field])
+        moved += 1
+        record_event(
+            "foi.deadline.recomputed",
+            actor=actor,
+            obj=request,
+            changes={"deadline": kind, "id": row.pk, "before": old, "after": new},
+        )
+
+    open_fees = FeeNotice.objects.filter(paid_on=None, lapsed_on=None).select_related("request")
+    for notice in open_fees.order_by("pk"):
+        new = deadlines.fee_pay_due_on(notice, calendar=calendar)
+        store(notice, "pay_due_on", "fee_payment", new, notice.request)
+    consultations = Consultation.objects.filter(answered_on=None).select_related("request")
+    for consultation in consultations.order_by("pk"):
+        new = deadlines.consultation_answer_due_on(consultation, calendar=calendar)
+        store(consultation, "answer_due_on", "consultation_answer", new, consultation.request)
+    clarifying = InfoRequest.objects.filter(
+        status=RequestStatus.CLARIFYING, clarification_days__isnull=False
+    )
+    for request in clarifying.order_by("pk"):
+        counted = deadlines.clarification_due_on(request, calendar=calendar)
+        if counted is not None:
+            store(request, "clarification_due_on", "clarification", counted, request)
+    return moved
 
 
 @transaction.atomic

@@ -449,12 +449,14 @@ def _act(application: Any, action: str, post: Any, user: Any) -> None:
             application, actor=user, confirmed_on=on, reason=post.get("reason", "")
         )
     elif action == "clarify":
+        due, days = post.get("due_on", ""), post.get("days", "").strip()
         services.request_clarification(
             application,
             actor=user,
             on=on,
             what=post.get("what", ""),
-            due_on=_date(post.get("due_on"), "due_on"),
+            due_on=_date(due, "due_on") if due else None,
+            days=_int(days, "days") if days else None,
         )
     elif action == "clarified":
         services.receive_clarification(application, actor=user, on=on, text=post.get("text", ""))

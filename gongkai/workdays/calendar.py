@@ -3,7 +3,8 @@
 A ``WorkCalendar`` is built once from the calendar rows (holidays and make-up working days per
 year) and answers every question by bisecting a sorted array of working days: no database and no
 day-by-day loop in the hot path. Years without a loaded calendar fall back to weekends plus the
-statutory holidays (``statutory.py``) and make every answer that touches them provisional.
+statutory holidays and their 补假 (《全国年节及纪念日放假办法》第二条、第六条; RULES §1.1;
+``statutory.py``) and make every answer that touches them provisional.
 
 Counting rule (民事诉讼法 第八十五条, RULES §1.3): the start day is not counted;
 ``add_working_days(start, n)`` is the n-th working day strictly after ``start``.
@@ -20,7 +21,7 @@ from typing import Literal
 from django.utils.translation import gettext as _
 
 from gongkai.core.errors import InvalidInput
-from gongkai.workdays.statutory import statutory_holidays
+from gongkai.workdays.statutory import provisional_holidays
 
 DayKind = Literal["workday", "weekend", "holiday", "makeup"]
 # How many years past the last loaded one the statutory fallback reaches.
@@ -71,7 +72,7 @@ class WorkCalendar:
         self._holidays: dict[dt.date, str] = dict(holidays)
         self._makeup: dict[dt.date, str] = dict(makeup_days)
         for year in self.provisional_years:
-            for day, name in statutory_holidays(year).items():
+            for day, name in provisional_holidays(year).items():
                 self._holidays.setdefault(day, name)
         self._base = dt.date(self.first_year, 1, 1).toordinal()
         self._end = dt.date(self.last_year, 12, 31).toordinal()

@@ -14,7 +14,7 @@ from django.db.models import Count, Max
 
 from gongkai.core.time import today_local
 from gongkai.workdays.calendar import DayInfo, WorkCalendar
-from gongkai.workdays.choices import DayKind
+from gongkai.workdays.choices import CalendarSource, DayKind
 from gongkai.workdays.clock import ClockEventData, ClockProof, ClockResult, explain_clock
 from gongkai.workdays.models import CalendarDay, CalendarYear, Clock
 
@@ -37,10 +37,15 @@ def build_calendar() -> WorkCalendar:
     makeup: dict[dt.date, str] = {}
     for date, kind, name in CalendarDay.objects.values_list("date", "kind", "name"):
         (holidays if kind == DayKind.HOLIDAY else makeup)[date] = name
-    loaded = list(CalendarYear.objects.values_list("year", flat=True))
+    years = list(CalendarYear.objects.values_list("year", "source"))
+    # A year is known from its notice or the seed. A year that only has an administrator's
+    # corrections stays provisional: its statutory holidays and 补假 still count beside the
+    # corrected days, so a correction never shortens a deadline there (RULES §1.1).
+    loaded = [year for year, source in years if source != CalendarSource.MANUAL]
+    every = [year for year, _source in years]
     this_year = today_local().year
-    first = min(loaded, default=this_year)
-    last = max([*loaded, this_year]) + 3
+    first = min(every, default=this_year)
+    last = max([*every, this_year]) + 3
     return WorkCalendar(
         holidays=holidays,
         makeup_days=makeup,
@@ -93,7 +98,9 @@ def get_year_grid(year: int) -> list[MonthGrid]:
 def list_missing_notice_years(*, today: dt.date | None = None) -> list[int]:
     """Return this year and next year when their holiday notice is not loaded yet."""
     today = today or today_local()
-    loaded = set(CalendarYear.objects.values_list("year", flat=True))
+    loaded = set(
+        CalendarYear.objects.exclude(source=CalendarSource.MANUAL).values_list("year", flat=True)
+    )
     return [y for y in (today.year, today.year + 1) if y not in loaded]
 
 

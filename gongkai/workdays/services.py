@@ -20,12 +20,13 @@ from gongkai.workdays.clock import ClockError, ClockEventData, compute_clock
 from gongkai.workdays.models import CalendarDay, CalendarYear, Clock, ClockEvent
 from gongkai.workdays.notice import ParsedNotice
 from gongkai.workdays.selectors import (
+    build_calendar,
     clock_events,
     count_start_day,
     forget_calendar,
     get_calendar,
 )
-from gongkai.workdays.signals import clocks_recomputed
+from gongkai.workdays.signals import calendar_changed, clocks_recomputed
 
 
 def _require_calendar_admin(actor: Any) -> None:
@@ -34,8 +35,11 @@ def _require_calendar_admin(actor: Any) -> None:
         raise NotPermitted(_("只有系统管理员可以维护工作日历。"))
 
 
-def _after_calendar_change() -> None:
+def _after_calendar_change(*, actor: Any) -> None:
+    """Tell the stored dates that depend on the calendar now, in this transaction (the
+    ``calendar_changed`` receivers); recompute the clocks in a task once it commits."""
     forget_calendar()
+    calendar_changed.send(sender=CalendarYear, actor=actor, calendar=build_calendar())
     from gongkai.workdays.tasks import recompute_open_clocks_task
 
     transaction.on_commit(lambda: recompute_open_clocks_task.enqueue())
@@ -43,7 +47,8 @@ def _after_calendar_change() -> None:
 
 @transaction.atomic
 def import_notice(notice: ParsedNotice, *, actor: Any, text: str) -> CalendarYear:
-    """Replace a year's calendar with the State Council notice's, then recompute open clocks."""
+    """Replace a year's calendar with the State Council notice's; the dates stored from the
+    calendar move in this transaction (``calendar_changed``), open clocks in a task after it."""
     _require_calendar_admin(actor)
     year = notice.year
     previous = {(d.date.isoformat(), d.kind) for d in CalendarDay.objects.filter(notice_year=year)}
@@ -84,7 +89,7 @@ def import_notice(notice: ParsedNotice, *, actor: Any, text: str) -> CalendarYea
             "removed": sorted(previous - now),
         },
     )
-    _after_calendar_change()
+    _after_calendar_change(actor=actor)
     return record
 
 
@@ -92,7 +97,8 @@ def import_notice(notice: ParsedNotice, *, actor: Any, text: str) -> CalendarYea
 def correct_day(
     date: dt.date, *, actor: Any, kind: str | None, name: str = "", reason: str
 ) -> CalendarDay | None:
-    """Set one day as holiday, make-up working day, or ordinary (``kind=None``); audited."""
+    """Set one day as holiday, make-up working day, or ordinary (``kind=None``); audited. The
+    dates stored from the calendar move as after a notice (``import_notice``)."""
     _require_calendar_admin(actor)
     if not reason.strip():
         raise InvalidInput(_("请填写更正原因。"), details={"field": "reason"})
@@ -132,7 +138,7 @@ def correct_day(
             "reason": reason,
         },
     )
-    _after_calendar_change()
+    _after_calendar_change(actor=actor)
     return result
 
 

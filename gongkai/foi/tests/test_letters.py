@@ -226,7 +226,7 @@ def test_a_refused_staff_action_keeps_what_was_typed(world: Any) -> None:
     assert response.status_code == 400
     page = response.content.decode()
     assert "请说明所需文件的年份</textarea>" in page
-    assert "请填写有效的日期" in page
+    assert "请填写补正期限" in page
 
 
 def test_the_queue_copy_follows_a_calendar_correction(world: Any, django_user_model: Any) -> None:

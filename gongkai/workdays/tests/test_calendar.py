@@ -157,7 +157,8 @@ def test_year_without_notice_uses_statutory_holidays_and_is_provisional() -> Non
     assert result == CAL.add_working_days(D(2026, 12, 20), 20)
     assert result.date == D(2027, 1, 18)
     assert result.provisional is True
-    assert CAL.add_working_days(D(2027, 2, 4), 1).date == D(2027, 2, 9)
+    # 初一 02-06 and 初二 02-07 fall on the weekend: 补假 02-09 and 02-10 (第六条)
+    assert CAL.add_working_days(D(2027, 2, 4), 1).date == D(2027, 2, 11)
     assert CAL.add_working_days(D(2026, 11, 2), 20).provisional is False
 
 

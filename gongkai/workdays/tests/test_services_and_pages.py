@@ -132,7 +132,8 @@ def test_notice_import_moves_due_dates_of_open_clocks(
     clock = services.start_clock(
         world.organ, actor=SYSTEM, purpose="答复", start_on=D(2027, 1, 29), limit_days=5
     )
-    assert clock.due_on == D(2027, 2, 9)  # statutory 春节 only: 除夕 02-05 to 初三 02-08
+    # provisional: 春节 除夕 02-05 to 初三 02-08, 补假 02-09 and 02-10 for the weekend
+    assert clock.due_on == D(2027, 2, 11)
     from gongkai.workdays.notice import parse_notice
 
     notice = (NOTICES / "2027-example.txt").read_text(encoding="utf-8")
@@ -141,6 +142,30 @@ def test_notice_import_moves_due_dates_of_open_clocks(
     clock.refresh_from_db()
     assert clock.due_on == D(2027, 2, 15)  # the notice's break runs to 02-12
     assert AuditEvent.objects.filter(action="workdays.clocks.recomputed").exists()
+
+
+def test_a_calendar_change_is_announced_in_its_transaction_with_the_new_calendar(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from gongkai.workdays.signals import calendar_changed
+
+    admin = world.users[Role.ADMIN]
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    heard: list[tuple[Any, bool]] = []
+
+    def listen(sender: Any, *, actor: Any, calendar: Any, **kwargs: Any) -> None:
+        heard.append((actor, calendar.is_working_day(D(2026, 3, 9))))
+
+    calendar_changed.connect(listen, dispatch_uid="test.listen")
+    try:
+        with django_capture_on_commit_callbacks(execute=False):
+            services.correct_day(
+                D(2026, 3, 9), actor=admin, kind="holiday", name="临时放假", reason="测试"
+            )
+            assert heard == [(admin, False)]  # before the commit, with the corrected day
+    finally:
+        calendar_changed.disconnect(dispatch_uid="test.listen")
 
 
 def test_clock_events_are_recorded_and_capped(world: Any) -> None:
