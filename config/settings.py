@@ -117,6 +117,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:workspace"
 GONGKAI_LOGIN_MAX_FAILURES = env_int("GONGKAI_LOGIN_MAX_FAILURES", 5, minimum=1)
 GONGKAI_LOGIN_LOCKOUT_MINUTES = env_int("GONGKAI_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# One client address may fail this many logins (any usernames) within the window before it is
+# refused for the rest of the window: one client cannot lock many accounts.
+GONGKAI_LOGIN_IP_MAX_FAILURES = env_int("GONGKAI_LOGIN_IP_MAX_FAILURES", 20, minimum=1)
+GONGKAI_LOGIN_IP_WINDOW_MINUTES = env_int("GONGKAI_LOGIN_IP_WINDOW_MINUTES", 15, minimum=1)
 GONGKAI_SESSION_IDLE_MINUTES = env_int("GONGKAI_SESSION_IDLE_MINUTES", 30, minimum=1)
 GONGKAI_REQUIRE_2FA = env_bool("GONGKAI_REQUIRE_2FA", False)
 GONGKAI_UPLOAD_MAX_MB = env_int("GONGKAI_UPLOAD_MAX_MB", 50, minimum=1)
@@ -206,6 +210,11 @@ GONGKAI_FOI_CLARIFICATION_NOTICE_DAYS = env_int(
     "GONGKAI_FOI_CLARIFICATION_NOTICE_DAYS", 7, minimum=1
 )
 GONGKAI_FOI_SUBMISSIONS_PER_HOUR = env_int("GONGKAI_FOI_SUBMISSIONS_PER_HOUR", 10, minimum=1)
+# The applicant's status lookup (number + query code): wrong codes per request number and failed
+# lookups per client address within the window; past either limit, lookups wait for the window.
+GONGKAI_FOI_LOOKUP_MAX_FAILURES = env_int("GONGKAI_FOI_LOOKUP_MAX_FAILURES", 5, minimum=1)
+GONGKAI_FOI_LOOKUP_IP_MAX_FAILURES = env_int("GONGKAI_FOI_LOOKUP_IP_MAX_FAILURES", 20, minimum=1)
+GONGKAI_FOI_LOOKUP_WINDOW_MINUTES = env_int("GONGKAI_FOI_LOOKUP_WINDOW_MINUTES", 15, minimum=1)
 # 第三十二条、第三十四条: consulted parties answer within N working days.
 GONGKAI_FOI_CONSULTATION_DAYS = env_int("GONGKAI_FOI_CONSULTATION_DAYS", 15, minimum=1)
 # 信息处理费 (国办函〔2020〕109号, RULES §4): tiers per application in the applicant's natural month

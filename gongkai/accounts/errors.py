@@ -17,6 +17,12 @@ class AccountLocked(DomainError):
     http_status = 403
 
 
+class LoginThrottled(DomainError):
+    code = "login_throttled"
+    default_message = _("登录失败次数过多，请稍后再试。")
+    http_status = 429
+
+
 class SecondFactorInvalid(DomainError):
     code = "totp_invalid"
     default_message = _("动态口令不正确或已使用，请输入验证器中的最新 6 位数字。")

@@ -304,3 +304,16 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Throttle(models.Model):
+    """Failed attempts counted under one key — a client address, a username nobody has, a
+    request number — for lock-outs and throttles (等保 2.0; ``accounts.throttle``)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

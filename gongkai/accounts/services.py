@@ -15,6 +15,7 @@ from typing import Any
 import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -25,10 +26,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.accounts import throttle
 from gongkai.accounts.choices import Role, UnitKind
 from gongkai.accounts.errors import (
     AccountLocked,
     LoginFailed,
+    LoginThrottled,
     NameTaken,
     PasswordRejected,
     SecondFactorInvalid,
@@ -46,6 +49,7 @@ from gongkai.accounts.permissions import Action, forget_cached_roles, require
 from gongkai.accounts.validators import validate_credit_code
 from gongkai.core.audit import diff_fields, record_event
 from gongkai.core.errors import DomainError, InvalidInput, NotPermitted
+from gongkai.core.middleware import client_ip
 from gongkai.core.uploads import IMAGE_POLICY
 
 ORGAN_FIELDS = (
@@ -497,52 +501,106 @@ def _refuse_locked(user: User) -> None:
     )
 
 
+def _login_rule() -> throttle.Rule:
+    """The lock-out of an account, applied alike to names without one."""
+    return throttle.Rule(settings.GONGKAI_LOGIN_MAX_FAILURES, None, _lockout_delta())
+
+
+def _ip_rule() -> throttle.Rule:
+    window = dt.timedelta(minutes=settings.GONGKAI_LOGIN_IP_WINDOW_MINUTES)
+    return throttle.Rule(settings.GONGKAI_LOGIN_IP_MAX_FAILURES, window, window)
+
+
+def _check_credentials(
+    request: HttpRequest | None, *, username: str, password: str, now: dt.datetime
+) -> tuple[User | None, DomainError | None]:
+    """One login attempt inside the caller's transaction: the user, or why not.
+
+    Every path hashes the password once (a miss, a locked account, a wrong password), so that
+    neither the answer nor its time tells whether a username exists; a name without an account
+    is counted and locked exactly as an account is.
+    """
+    user = User.objects.select_for_update().filter(username__iexact=username).first()
+    if user is None:
+        authenticate(request, username=username, password=password)  # same time as a miss
+        name_key = "name:" + username.lower()
+        until = throttle.blocked_until(name_key, now=now)
+        if until is None:
+            until = throttle.fail(name_key, _login_rule(), now=now)
+            reason = "unknown_user"
+        else:
+            reason = "locked"
+        record_event(
+            "accounts.login.failed" if reason == "unknown_user" else "accounts.login.refused",
+            actor=ANONYMOUS,
+            object_type="accounts.user",
+            object_repr=username[:150],
+            changes={"reason": reason},
+        )
+        return None, AccountLocked(_locked_message(until)) if until else LoginFailed()
+    if user.is_locked(now):
+        make_password(password)  # the time of a password check
+        _refuse_locked(user)
+        return None, AccountLocked(_locked_message(user.locked_until))
+    if authenticate(request, username=user.username, password=password) is None:
+        locked = _register_failure(user, now=now, reason="password")
+        return None, AccountLocked(_locked_message(user.locked_until)) if locked else LoginFailed()
+    if user.failed_login_count or user.locked_until:
+        user.failed_login_count = 0
+        user.locked_until = None
+        user.save(update_fields=["failed_login_count", "locked_until"])
+    record_event("accounts.login.succeeded", actor=user, obj=user)
+    return user, None
+
+
 def check_login(request: HttpRequest | None, *, username: str, password: str) -> User:
-    """Return the user whose credentials these are, or raise ``LoginFailed``/``AccountLocked``.
+    """Return the user whose credentials these are, or raise ``LoginFailed``/``AccountLocked``/
+    ``LoginThrottled``.
 
     After GONGKAI_LOGIN_MAX_FAILURES wrong passwords in a row the account is locked for
-    GONGKAI_LOGIN_LOCKOUT_MINUTES; a locked account refuses even the right password. The user
-    row is locked for the whole check, so parallel guesses are counted one after another.
-    Every outcome is audited and committed before an error is raised.
+    GONGKAI_LOGIN_LOCKOUT_MINUTES; a locked account refuses even the right password. A username
+    without an account gets the same answers at the same points, in the same time. A client
+    address with GONGKAI_LOGIN_IP_MAX_FAILURES failures within GONGKAI_LOGIN_IP_WINDOW_MINUTES is
+    refused for the rest of the window before any account is touched, so one client cannot lock
+    many accounts (等保 2.0). The user row is locked for the whole check, so parallel guesses are
+    counted one after another. Every outcome is audited and committed before an error is raised.
     """
     now = timezone.now()
     username = username.strip()
+    ip = client_ip(request) if request is not None else None
+    ip_key = f"ip:{ip}" if ip else ""
+    user: User | None = None
     outcome: DomainError | None = None
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(username__iexact=username).first()
-        if user is None:
-            authenticate(request, username=username, password=password)  # same time as a miss
+        until = throttle.blocked_until(ip_key, now=now) if ip_key else None
+        if until is not None:
             record_event(
-                "accounts.login.failed",
+                "accounts.login.throttled",
                 actor=ANONYMOUS,
                 object_type="accounts.user",
                 object_repr=username[:150],
-                changes={"reason": "unknown_user"},
+                changes={"until": until},
             )
-            outcome = LoginFailed()
-        elif user.is_locked(now):
-            _refuse_locked(user)
-            outcome = AccountLocked(_locked_message(user))
-        elif authenticate(request, username=user.username, password=password) is None:
-            locked = _register_failure(user, now=now, reason="password")
-            outcome = AccountLocked(_locked_message(user)) if locked else LoginFailed()
+            outcome = LoginThrottled(
+                _("此地址登录失败次数过多，请于 %(time)s 后再试。")
+                % {"time": timezone.localtime(until).strftime("%H:%M")}
+            )
         else:
-            if user.failed_login_count or user.locked_until:
-                user.failed_login_count = 0
-                user.locked_until = None
-                user.save(update_fields=["failed_login_count", "locked_until"])
-            record_event("accounts.login.succeeded", actor=user, obj=user)
+            user, outcome = _check_credentials(
+                request, username=username, password=password, now=now
+            )
+            if outcome is not None and ip_key:
+                throttle.fail(ip_key, _ip_rule(), now=now)
     if outcome is not None:
         raise outcome
     assert user is not None  # noqa: S101
     return user
 
 
-def _locked_message(user: User) -> str:
-    assert user.locked_until is not None  # noqa: S101
-    until = timezone.localtime(user.locked_until)
+def _locked_message(until: dt.datetime | None) -> str:
+    assert until is not None  # noqa: S101
     return _("连续登录失败次数过多，账户已被锁定，请于 %(time)s 后再试，或联系系统管理员解锁。") % {
-        "time": until.strftime("%H:%M")
+        "time": timezone.localtime(until).strftime("%H:%M")
     }
 
 
@@ -626,13 +684,13 @@ def verify_second_factor(user: User, *, code: str) -> None:
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.is_locked(now):
             _refuse_locked(user)
-            outcome = AccountLocked(_locked_message(user))
+            outcome = AccountLocked(_locked_message(user.locked_until))
         elif _accept_code(user, code):
             record_event("accounts.totp.verified", actor=user, obj=user)
         else:
             locked = _register_failure(user, now=now, reason="totp")
             outcome = (
-                AccountLocked(_locked_message(user))
+                AccountLocked(_locked_message(user.locked_until))
                 if locked
                 else SecondFactorInvalid(details={"field": "code"})
             )

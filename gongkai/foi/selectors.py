@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,6 @@ from gongkai.accounts.selectors import list_actable_units
 from gongkai.core.models import AuditEvent
 from gongkai.foi.choices import LetterKind, Opinion, Outcome, RequestStatus
 from gongkai.foi.models import InfoRequest
-from gongkai.foi.services import hash_code
 
 OPEN = (
     RequestStatus.AWAITING_RECEIPT,
@@ -124,18 +122,6 @@ def get_request(user: Any, request_id: int) -> InfoRequest | None:
     if organ is None:
         return None
     return _visible(user, organ).select_related("organ", "clock").filter(pk=request_id).first()
-
-
-def lookup(number: str, code: str) -> InfoRequest | None:
-    """The applicant's view: the request with this number, if the query code matches."""
-    request = (
-        InfoRequest.objects.select_related("clock", "organ")
-        .filter(number=number.strip().upper())
-        .first()
-    )
-    if request is None or not secrets.compare_digest(request.query_code_hash, hash_code(code)):
-        return None
-    return request
 
 
 # The 流转 of a request in words: what each audited step was (RULES §2.5, 第四十五条: 登记、审核、

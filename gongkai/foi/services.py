@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.accounts import throttle
 from gongkai.accounts.choices import RemedyMode
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, require
@@ -121,6 +122,57 @@ def save_request(request: InfoRequest, fields: list[str]) -> None:
 
 def hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def _lookup_rules() -> tuple[throttle.Rule, throttle.Rule]:
+    window = dt.timedelta(minutes=settings.GONGKAI_FOI_LOOKUP_WINDOW_MINUTES)
+    return (
+        throttle.Rule(settings.GONGKAI_FOI_LOOKUP_MAX_FAILURES, window, window),
+        throttle.Rule(settings.GONGKAI_FOI_LOOKUP_IP_MAX_FAILURES, window, window),
+    )
+
+
+def check_lookup(number: str, code: str, *, organ_id: int, ip: str | None) -> InfoRequest | None:
+    """The applicant's lookup with number and query code, throttled per number and per client
+    address (等保 2.0): wrong codes for one number, or failed lookups from one address, past
+    their limits within the window make further lookups wait for the window, whatever the code.
+    Returns the request, or None when number or code is wrong; raises ``TooManyRequests``."""
+    now = timezone.now()
+    number = number.strip().upper()
+    number_key, ip_key = f"foi-number:{number}", f"foi-ip:{ip}" if ip else ""
+    per_number, per_ip = _lookup_rules()
+    found: InfoRequest | None = None
+    with transaction.atomic():
+        blocked = [
+            u for k in (number_key, ip_key) if k and (u := throttle.blocked_until(k, now=now))
+        ]
+        if not blocked:
+            found = (
+                InfoRequest.objects.select_related("clock", "organ")
+                .filter(number=number, organ_id=organ_id)
+                .first()
+            )
+            if found is None or not secrets.compare_digest(found.query_code_hash, hash_code(code)):
+                found = None
+                throttle.fail(number_key, per_number, now=now)
+                if ip_key:
+                    throttle.fail(ip_key, per_ip, now=now)
+                record_event(
+                    "foi.lookup.failed",
+                    actor=SYSTEM,
+                    object_type="foi.inforequest",
+                    object_repr=number[:30],
+                    organ_id=organ_id,
+                    changes={"ip": ip or ""},
+                )
+            else:
+                throttle.clear(number_key)
+    if blocked:
+        raise TooManyRequests(
+            _("查询失败次数过多，请于 %(t)s 后再试。")
+            % {"t": timezone.localtime(max(blocked)).strftime("%H:%M")}
+        )
+    return found
 
 
 def _check_applicant(fields: dict[str, Any]) -> None:

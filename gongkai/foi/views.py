@@ -44,7 +44,7 @@ from gongkai.foi.forms import (
     ReplyForm,
 )
 from gongkai.foi.models import Letter, RequestAttachment
-from gongkai.foi.selectors import get_request, list_requests, lookup, request_history
+from gongkai.foi.selectors import get_request, list_requests, request_history
 from gongkai.workdays.selectors import get_clock_proof
 
 QUEUE_VIEWS = {
@@ -133,11 +133,19 @@ def status_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     form = LookupForm(request.POST or None)
     found = None
     if request.method == "POST" and form.is_valid():
-        found = lookup(form.cleaned_data["number"], form.cleaned_data["code"])
-        if found is None or found.organ_id != organ.pk:
-            form.add_error(None, _("申请编号或查询码不正确。"))
-            found = None
+        try:
+            found = services.check_lookup(
+                form.cleaned_data["number"],
+                form.cleaned_data["code"],
+                organ_id=organ.pk,
+                ip=client_ip(request),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
+            if found is None:
+                form.add_error(None, _("申请编号或查询码不正确。"))
+        if found is not None:
             looked_up = dict(request.session.get(SESSION_LOOKUPS, {}))
             looked_up[str(found.pk)] = int(time.time())
             request.session[SESSION_LOOKUPS] = dict(list(looked_up.items())[-20:])
