@@ -20,6 +20,9 @@ router = Router(tags=["disclosure"])
 
 
 class TimelinessOut(Schema):
+    measured_from: dt.date = Field(
+        description="信息形成日期，修订时为信息变更日期（条例第二十六条）"
+    )
     due_on: dt.date
     late_days: int
     published: bool
@@ -41,6 +44,7 @@ class ItemOut(Schema):
     body: str
     written_on: dt.date | None
     formed_on: dt.date
+    changed_on: dt.date | None
     validity: str
     status: str
     version: int
@@ -77,6 +81,7 @@ class ItemPatch(Schema):
     body: str | None = None
     written_on: dt.date | None = None
     formed_on: dt.date | None = None
+    changed_on: dt.date | None = Field(None, description="信息变更日期（修订时必填）")
     needs_interpretation: bool | None = None
 
 
@@ -103,6 +108,7 @@ def _out(item: DisclosureItem) -> ItemOut:
         body=item.body,
         written_on=item.written_on,
         formed_on=item.formed_on,
+        changed_on=item.changed_on,
         validity=item.validity,
         status=item.status,
         version=item.version,
@@ -111,6 +117,7 @@ def _out(item: DisclosureItem) -> ItemOut:
         needs_interpretation=item.needs_interpretation,
         interprets_id=item.interprets_id,
         timeliness=TimelinessOut(
+            measured_from=t.measured_from,
             due_on=t.due_on,
             late_days=t.late_days,
             published=t.published,

@@ -61,10 +61,17 @@ class ItemForm(DomainErrorFormMixin):
         units: Any,
         kind: str = "general",
         policies: Any = None,
+        revising: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.item_kind = kind
+        if revising:  # 条例 第二十六条: a revision is due N working days after the change
+            self.fields["changed_on"] = forms.DateField(
+                label=_("信息变更日期"),
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                help_text=_("本次修订所反映的信息变更之日；自该日起 20 个工作日内应当公开。"),
+            )
         self.fields["kind"].initial = kind
         self.fields["kind"].disabled = True  # chosen before the form: it decides the fields
         if kind == ItemKind.INTERPRETATION:

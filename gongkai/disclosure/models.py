@@ -141,6 +141,10 @@ class DisclosureItem(models.Model):
     body = models.TextField(_("正文"), blank=True)
     written_on = models.DateField(_("成文日期"), null=True, blank=True)
     formed_on = models.DateField(_("信息形成日期"))
+    # 条例 第二十六条 (RULES §2.3): a revision is due N working days after the information
+    # changed. Set on a revision (cleared when the next one starts); each version keeps its own
+    # in its snapshot.
+    changed_on = models.DateField(_("信息变更日期"), null=True, blank=True)
     validity = models.CharField(
         _("有效性"), max_length=10, choices=Validity.choices, default=Validity.VALID
     )
@@ -242,7 +246,12 @@ class DisclosureItem(models.Model):
                 fields=["organ", "index_no"],
                 name="disclosure_index_no",
                 condition=~models.Q(index_no=""),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(changed_on__isnull=True)
+                | models.Q(changed_on__gte=models.F("formed_on")),
+                name="disclosure_changed_after_formed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,6 +47,7 @@ EDITABLE_FIELDS = (
     "body",
     "written_on",
     "formed_on",
+    "changed_on",
     "topic",
     "node",
     "kind",
@@ -111,6 +112,7 @@ def _snapshot(item: DisclosureItem) -> dict[str, Any]:
         "body": item.body,
         "written_on": item.written_on.isoformat() if item.written_on else None,
         "formed_on": item.formed_on.isoformat(),
+        "changed_on": item.changed_on.isoformat() if item.changed_on else None,
         "topic": item.topic,
         "node": item.node_id,
         "unit": item.unit_id,
@@ -151,6 +153,33 @@ def _check_fields(organ: Organ, fields: dict[str, Any], *, kind: str = ItemKind.
         fields["details"] = clean_details(kind, fields.get("details") or {})
 
 
+def _check_change_date(
+    *, version: int, formed_on: dt.date, changed_on: dt.date | None, field: str = "changed_on"
+) -> None:
+    """A revision's 信息变更日期 lies between the information's formed date and today; a first
+    publication has none (its time runs from the formed date) — 条例 第二十六条 (RULES §2.3)."""
+    if changed_on is None:
+        return
+    if version == 0:
+        raise InvalidInput(
+            _("首次发布的信息无需填写信息变更日期，公开时限自信息形成日期起算。"),
+            details={"field": "changed_on"},
+        )
+    if changed_on < formed_on:
+        raise InvalidInput(_("信息变更日期不能早于信息形成日期。"), details={"field": field})
+    if changed_on > today_local():
+        raise InvalidInput(_("信息变更日期不能晚于今天。"), details={"field": "changed_on"})
+
+
+def _require_change_date(item: DisclosureItem) -> None:
+    """条例 第二十六条 (RULES §2.3): a revision says when the information changed."""
+    if item.version > 0 and item.changed_on is None:
+        raise InvalidInput(
+            _("修订须填写信息变更日期：公开时限自信息变更之日起计算（条例第二十六条）。"),
+            details={"field": "changed_on"},
+        )
+
+
 @transaction.atomic
 def create_draft(
     organ: Organ,
@@ -168,6 +197,7 @@ def create_draft(
         raise InvalidInput(_("该单位已停用。"), details={"field": "unit"})
     all_fields = {"unit": unit, "node": node, "title": title, "formed_on": formed_on, **fields}
     _check_fields(organ, all_fields, kind=fields.get("kind", ItemKind.GENERAL))
+    _check_change_date(version=0, formed_on=formed_on, changed_on=fields.get("changed_on"))
     item = DisclosureItem.objects.create(organ=organ, created_by=actor, **all_fields)
     record_event(
         "disclosure.item.created",
@@ -192,6 +222,12 @@ def update_draft(item: DisclosureItem, *, actor: Any, **fields: Any) -> Disclosu
     if "unit" in fields:
         require(actor, Action.ACT_FOR_UNIT, organ=item.organ, unit=fields["unit"])
     _check_fields(item.organ, fields, kind=item.kind)
+    _check_change_date(
+        version=item.version,
+        formed_on=fields.get("formed_on", item.formed_on),
+        changed_on=fields.get("changed_on", item.changed_on),
+        field="changed_on" if "changed_on" in fields else "formed_on",
+    )
     before = {
         k: getattr(item, k + "_id" if k in ("node", "unit", "interprets") else k) for k in fields
     }
@@ -275,6 +311,7 @@ def submit_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
     _require_editable(item, actor)
     if not item.body.strip() and not item.attachments.filter(is_removed=False).exists():
         raise InvalidInput(_("正文和附件不能都为空。"), details={"field": "body"})
+    _require_change_date(item)
     _transition(item, actor=actor, to=ItemStatus.SUBMITTED, action="submitted")
     return item
 
@@ -376,7 +413,10 @@ def images_without_alt(html: str) -> int:
 
 @transaction.atomic
 def publish_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
-    """Publish an approved item: index number (first time), version, date; then announce it."""
+    """Publish an approved item: index number (first time), version, date; then announce it.
+
+    A revision needs its 信息变更日期, kept in its version's snapshot (条例 第二十六条, RULES
+    §2.3); a 需解读 policy waits for its interpretation (三同步, RULES §7.1)."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.COORDINATE, organ=item.organ)
     if item.status != ItemStatus.APPROVED:
@@ -388,6 +428,7 @@ def publish_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
         and not interpretation_ready(item)
     ):
         raise InterpretationMissing
+    _require_change_date(item)
     if images_without_alt(item.body):
         raise InvalidInput(
             _("正文中有 %(n)d 张图片没有替代文本（alt），请补充后再发布。")
@@ -432,18 +473,21 @@ def publish_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
 
 @transaction.atomic
 def start_revision(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
-    """Open a published item for revision: a new draft; the published version stays online."""
+    """Open a published item for revision: a new draft; the published version stays online.
+
+    The last revision's 信息变更日期 stays in its version; this one needs its own (条例
+    第二十六条, RULES §2.3), so the item's is cleared."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.ACT_FOR_UNIT, organ=item.organ, unit=item.unit)
     if item.status != ItemStatus.PUBLISHED:
         raise WrongState
-    item.review_decision, item.review_basis = "", ""
+    item.review_decision, item.review_basis, item.changed_on = "", "", None
     _transition(
         item,
         actor=actor,
         to=ItemStatus.DRAFT,
         action="revision_started",
-        fields=["review_decision", "review_basis"],
+        fields=["review_decision", "review_basis", "changed_on"],
     )
     return item
 

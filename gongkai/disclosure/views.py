@@ -43,6 +43,7 @@ from gongkai.disclosure.selectors import (
     list_versions,
     public_item_pages,
     timeliness,
+    version_timeliness,
 )
 from gongkai.disclosure.structured import detail_rows
 
@@ -57,6 +58,7 @@ FORM_FIELDS = (
     "subject_words",
     "written_on",
     "formed_on",
+    "changed_on",
     "summary",
     "body",
     "needs_interpretation",
@@ -154,6 +156,7 @@ def edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial=initial,
         kind=kind,
         policies=policies,
+        revising=item is not None and item.version > 0,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,7 +209,7 @@ def item_view(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "detail_rows": detail_rows(item.kind, item.details),
             "timeliness": timeliness(item),
-            "versions": versions,
+            "versions": [(v, version_timeliness(v)) for v in versions],
             "diff": diff,
             "attachments": item.attachments.filter(is_removed=False),
             "interpretations": list_items(
