@@ -1,7 +1,10 @@
-"""The 规范性文件台账: register, status changes, expiry reminders, yearly counts, export.
+"""The 规范性文件台账: register, status changes, expiry (reminders, and the daily lapse by date),
+yearly counts, export.
 
 The validity period and the reminder lead time are settings (RULES §10 ❓: 一般不超过5年 and a
-review about six months before expiry are recalled, not verified).
+review about six months before expiry are recalled, not verified). A ledger entry's status is
+its published item's 有效性 (条例 第二十条(一)): a change of one is a change of the other, and the
+item's page and search entry are rewritten.
 """
 
 from __future__ import annotations
@@ -18,10 +21,18 @@ from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, require
 from gongkai.core.audit import record_event
 from gongkai.core.errors import InvalidInput
+from gongkai.disclosure.choices import Validity
 from gongkai.disclosure.models import DisclosureItem, NormativeDocument
 
 STATUSES = ("valid", "repealed", "expired", "amended")
 IN_FORCE = ("valid", "amended")  # an amended document stays in force, as amended
+# A ledger status as its item's 有效性.
+ITEM_VALIDITY = {
+    "valid": Validity.VALID,
+    "repealed": Validity.REPEALED,
+    "expired": Validity.EXPIRED,
+    "amended": Validity.AMENDED,
+}
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -95,8 +106,10 @@ def change_document_status(
     on: dt.date,
     replaced_by: NormativeDocument | None = None,
 ) -> NormativeDocument:
-    """Record 废止/失效/修改 (with the replacing document) on a date, not before the document
-    was issued (it would be counted out before it was counted in, RULES §3.3)."""
+    """Record 废止/失效/修改 (with the replacing document) on a date, and give the linked item
+    the same 有效性 — republished and reindexed when it is online (条例 第二十条(一), RULES §10)."""
+    from gongkai.disclosure.services import set_validity
+
     require(actor, Action.COORDINATE, organ=doc.organ)
     if status not in STATUSES:
         raise InvalidInput(_("状态无效。"), details={"field": "status"})
@@ -116,7 +129,31 @@ def change_document_status(
         organ_id=doc.organ_id,
         changes={"status": [before, status], "on": on},
     )
+    if doc.item is not None:
+        set_validity(
+            doc.item,
+            actor=actor,
+            validity=ITEM_VALIDITY[status],
+            replaced_by=replaced_by.item if replaced_by is not None else None,
+        )
     return doc
+
+
+def expire_documents(*, today: dt.date, actor: Any) -> int:
+    """Mark every document still in force whose 失效日期 has come as 已失效 on that date (the
+    day it lapsed, however late this runs), each in its own transaction and audited, with its
+    item's 有效性 (RULES §10: it lapses at expiry unless re-issued). Run daily; running it
+    again changes nothing. Returns how many documents it marked."""
+    due = NormativeDocument.objects.filter(status__in=IN_FORCE, expires_on__lte=today)
+    marked = 0
+    for pk in due.order_by("expires_on", "pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            doc = NormativeDocument.objects.select_for_update().get(pk=pk)
+            if doc.status not in IN_FORCE or doc.expires_on is None or doc.expires_on > today:
+                continue  # changed by someone meanwhile
+            change_document_status(doc, actor=actor, status="expired", on=doc.expires_on)
+            marked += 1
+    return marked
 
 
 def expiring_documents(organ: Organ, *, today: dt.date) -> list[NormativeDocument]:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.uploads import RandomUploadTo
@@ -15,6 +16,7 @@ from gongkai.disclosure.choices import (
     ItemStatus,
     ReviewDecision,
     Validity,
+    validity_label,
 )
 
 # Addresses under /xxgk/<organ>/ that are pages of their own, not columns (portal/urls.py): a
@@ -106,6 +108,15 @@ LISTED_SQL = "published_on IS NOT NULL AND version > 0"  # the same, for hand-wr
 def item_url(pk: int) -> str:
     """The public address of an item's page."""
     return f"/xxgk/items/{pk}/"
+
+
+def search_text(summary: str, body: str, validity: str) -> str:
+    """What the search index holds of an item's text: a document no longer in force (失效,
+    废止, 已修改) says so first, so that its hit shows it (RULES §10)."""
+    text = summary + "\n" + body
+    if validity == Validity.VALID:
+        return text
+    return gettext("有效性：%(v)s") % {"v": validity_label(validity)} + "\n" + text
 
 
 class DisclosureItem(models.Model):
@@ -267,7 +278,7 @@ class DisclosureItem(models.Model):
     def search_document(self) -> dict[str, object]:
         return {
             "title": self.title,
-            "body": self.summary + "\n" + self.body,
+            "body": search_text(self.summary, self.body, self.validity),
             "url": self.public_url(),
             "published_on": self.published_on,
             "organ": self.organ_id,
