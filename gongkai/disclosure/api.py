@@ -52,6 +52,7 @@ class ItemOut(Schema):
     published_on: dt.date | None
     needs_interpretation: bool
     interprets_id: int | None
+    interpretation_form: str
     timeliness: TimelinessOut
 
 
@@ -70,6 +71,9 @@ class ItemIn(Schema):
     written_on: dt.date | None = None
     needs_interpretation: bool = False
     interprets_id: int | None = None
+    interpretation_form: str = Field(
+        "", description="解读形式：text、graphic、media、qa、press、h5（政策解读时填写）"
+    )
 
 
 class ItemPatch(Schema):
@@ -83,6 +87,7 @@ class ItemPatch(Schema):
     formed_on: dt.date | None = None
     changed_on: dt.date | None = Field(None, description="信息变更日期（修订时必填）")
     needs_interpretation: bool | None = None
+    interpretation_form: str | None = Field(None, description="解读形式（同新建）")
 
 
 class TransitionIn(Schema):
@@ -116,6 +121,7 @@ def _out(item: DisclosureItem) -> ItemOut:
         published_on=item.published_on,
         needs_interpretation=item.needs_interpretation,
         interprets_id=item.interprets_id,
+        interpretation_form=item.interpretation_form,
         timeliness=TimelinessOut(
             measured_from=t.measured_from,
             due_on=t.due_on,

@@ -231,3 +231,14 @@ class NormativeForm(DomainErrorFormMixin):
         field = self.fields["drafting_unit"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
         field.queryset = units
+
+
+class DisclosureSettingsForm(DomainErrorFormMixin):
+    is_other_form_required = forms.BooleanField(
+        label=_("政策解读须有文字解读以外的形式"),
+        required=False,
+        help_text=_(
+            "开启后，需解读的政策文件须至少有一份图表图解、音视频、简明问答、新闻发布会、"
+            "H5 页面等文字解读以外形式的解读提交审查后，才能发布（政策解读多元化）。"
+        ),
+    )

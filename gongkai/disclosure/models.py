@@ -289,6 +289,35 @@ class DisclosureItem(models.Model):
         }
 
 
+class DisclosureSettings(models.Model):
+    """An organ's own rules of proactive disclosure; an organ without a row has the defaults."""
+
+    organ = models.OneToOneField(
+        "accounts.Organ",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="disclosure_settings",
+        verbose_name=_("机关"),
+    )
+    # RULES §7.1 (政策解读 forms 🟡: 文字 plus 图表图解、音视频、H5 …): a local rule, so per organ.
+    is_other_form_required = models.BooleanField(
+        _("政策解读须有文字解读以外的形式"),
+        default=False,
+        help_text=_(
+            "开启后，需解读的政策文件须至少有一份图表图解、音视频、简明问答、新闻发布会、"
+            "H5 页面等文字解读以外形式的解读提交审查后，才能发布。"
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("主动公开设置")
+        verbose_name_plural = _("主动公开设置")
+
+    def __str__(self) -> str:
+        return str(self.organ)
+
+
 class ItemVersion(models.Model):
     """A published version of an item, kept for ever (revisions add versions, never replace)."""
 

@@ -18,8 +18,14 @@ from django.utils import timezone
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, can
 from gongkai.accounts.selectors import list_actable_units
-from gongkai.disclosure.choices import ItemKind, ItemStatus, validity_label
-from gongkai.disclosure.models import CatalogueNode, DisclosureItem, ItemVersion, item_url
+from gongkai.disclosure.choices import InterpretationForm, ItemKind, ItemStatus, validity_label
+from gongkai.disclosure.models import (
+    CatalogueNode,
+    DisclosureItem,
+    DisclosureSettings,
+    ItemVersion,
+    item_url,
+)
 
 SORTS = {
     "updated": "-updated_at",
@@ -93,6 +99,11 @@ def get_item(user: Any, item_id: int) -> DisclosureItem | None:
         return None
     visible = list_items(user, organ=item.organ, flt=ItemFilter()).filter(pk=item.pk).exists()
     return item if visible else None
+
+
+def get_disclosure_settings(organ: Organ) -> DisclosureSettings:
+    """The organ's own disclosure rules; the defaults (unsaved) when it has set none."""
+    return DisclosureSettings.objects.filter(organ=organ).first() or DisclosureSettings(organ=organ)
 
 
 def changed_since(moment: dt.datetime) -> QuerySet[DisclosureItem]:
@@ -368,11 +379,14 @@ def diff_versions(old: ItemVersion, new: ItemVersion) -> list[tuple[str, str]]:
 def list_policies_missing_interpretation(
     user: Any, *, organ: Organ, today: dt.date
 ) -> list[DisclosureItem]:
-    """Policies marked 需解读 whose interpretation is not published N working days after them."""
+    """Policies marked 需解读 whose interpretation is not published N working days after them
+    — where the organ requires it, one in a form other than text (RULES §7.1)."""
     from gongkai.workdays.selectors import get_calendar
 
     calendar = get_calendar()
     days = settings.GONGKAI_INTERPRETATION_DAYS
+    other_form = get_disclosure_settings(organ).is_other_form_required
+    text = ("", InterpretationForm.TEXT)
     result = []
     policies = (
         list_items(user, organ=organ, flt=ItemFilter(kind=ItemKind.POLICY))
@@ -382,6 +396,8 @@ def list_policies_missing_interpretation(
     )
     for policy in policies:
         published = [i for i in policy.interpretations.all() if i.status == ItemStatus.PUBLISHED]
+        if other_form:
+            published = [i for i in published if i.interpretation_form not in text]
         if published:
             continue
         if policy.published_on is None:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,15 +28,23 @@ from gongkai.core.errors import InvalidInput
 from gongkai.core.publishable import announce
 from gongkai.core.time import today_local
 from gongkai.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, MEDIA_TYPES, UploadPolicy
-from gongkai.disclosure.choices import ItemKind, ItemStatus, ReviewDecision, Validity
-from gongkai.disclosure.errors import InterpretationMissing, WrongState
+from gongkai.disclosure.choices import (
+    InterpretationForm,
+    ItemKind,
+    ItemStatus,
+    ReviewDecision,
+    Validity,
+)
+from gongkai.disclosure.errors import InterpretationFormMissing, InterpretationMissing, WrongState
 from gongkai.disclosure.models import (
     Attachment,
     CatalogueNode,
     DisclosureItem,
+    DisclosureSettings,
     IndexCounter,
     ItemVersion,
 )
+from gongkai.disclosure.selectors import get_disclosure_settings
 from gongkai.disclosure.structured import DETAIL_FIELDS, clean_details
 
 ATTACHMENT_POLICY = UploadPolicy(allowed={**DOCUMENT_TYPES, **IMAGE_TYPES, **MEDIA_TYPES})
@@ -148,6 +157,9 @@ def _check_fields(organ: Organ, fields: dict[str, Any], *, kind: str = ItemKind.
     target = fields.get("interprets")
     if target is not None and (target.organ_id != organ.pk or target.kind != ItemKind.POLICY):
         raise InvalidInput(_("所解读的必须是本机关的政策文件。"), details={"field": "interprets"})
+    form = fields.get("interpretation_form", "")
+    if form and form not in InterpretationForm.values:
+        raise InvalidInput(_("解读形式无效。"), details={"field": "interpretation_form"})
     kind = fields.get("kind", kind)
     if kind in DETAIL_FIELDS or "details" in fields:
         fields["details"] = clean_details(kind, fields.get("details") or {})
@@ -390,11 +402,33 @@ def allocate_index_no(organ: Organ, year: int) -> str:
     return format_index_no(organ, year, counter.last_serial)
 
 
-def interpretation_ready(policy: DisclosureItem) -> bool:
-    """三同步: an interpretation of ``policy`` has at least been submitted for review."""
+def _submitted_interpretations(policy: DisclosureItem) -> QuerySet[DisclosureItem]:
     return policy.interpretations.exclude(
         status__in=[ItemStatus.DRAFT, ItemStatus.REFUSED, ItemStatus.WITHDRAWN]
-    ).exists()
+    )
+
+
+def interpretation_ready(policy: DisclosureItem) -> bool:
+    """三同步: an interpretation of ``policy`` has at least been submitted for review."""
+    return _submitted_interpretations(policy).exists()
+
+
+def other_form_ready(policy: DisclosureItem) -> bool:
+    """政策解读 forms (RULES §7.1): where the organ requires it, beside text, an interpretation
+    of ``policy`` in another form (图表图解, 音视频, 简明问答, 新闻发布会, H5 …) has at least been
+    submitted for review."""
+    if not get_disclosure_settings(policy.organ).is_other_form_required:
+        return True
+    text = ["", InterpretationForm.TEXT]
+    return _submitted_interpretations(policy).exclude(interpretation_form__in=text).exists()
+
+
+def _other_forms() -> str:
+    return "、".join(
+        str(label)
+        for value, label in InterpretationForm.choices
+        if value != InterpretationForm.TEXT
+    )
 
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -425,9 +459,17 @@ def publish_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
         item.kind == ItemKind.POLICY
         and item.needs_interpretation
         and settings.GONGKAI_INTERPRETATION_BLOCKS
-        and not interpretation_ready(item)
     ):
-        raise InterpretationMissing
+        if not interpretation_ready(item):
+            raise InterpretationMissing
+        if not other_form_ready(item):
+            raise InterpretationFormMissing(
+                _(
+                    "该政策文件需解读：本机关要求在文字解读以外，至少还有一种其他形式的解读"
+                    "（%(forms)s）提交审查后，才能发布政策文件。请补充此类解读并提交审查。"
+                )
+                % {"forms": _other_forms()}
+            )
     _require_change_date(item)
     if images_without_alt(item.body):
         raise InvalidInput(
@@ -541,6 +583,27 @@ def set_validity(
     if item.status == ItemStatus.PUBLISHED:
         announce("revised", item)
     return item
+
+
+@transaction.atomic
+def update_disclosure_settings(
+    organ: Organ, *, actor: Any, is_other_form_required: bool
+) -> DisclosureSettings:
+    """Set the organ's own disclosure rules: whether a policy needs, beside text, an
+    interpretation in another form before publication (RULES §7.1). Coordinators only."""
+    require(actor, Action.COORDINATE, organ=organ)
+    row, _created = DisclosureSettings.objects.select_for_update().get_or_create(organ=organ)
+    before = row.is_other_form_required
+    row.is_other_form_required = is_other_form_required
+    row.save(update_fields=["is_other_form_required", "updated_at"])
+    record_event(
+        "disclosure.settings.updated",
+        actor=actor,
+        obj=row,
+        organ_id=organ.pk,
+        changes={"is_other_form_required": [before, is_other_form_required]},
+    )
+    return row
 
 
 def bulk_review(
