@@ -169,7 +169,7 @@ def expiring_documents(organ: Organ, *, today: dt.date) -> list[NormativeDocumen
 def lapse(
     issued_on: dt.date, expires_on: dt.date | None, status: str, changed_on: dt.date | None
 ) -> tuple[dt.date, str] | None:
-    """The day a document stops being in force and why (``repealed`` or ``expired``), or None
+    """Return the day a document stops being in force and why (``repealed`` or ``expired``), or None
     while it has no end: the earlier of its repeal or expiry (recorded with a date) and its
     失效日期 — which needs no status change. A status and a 失效日期 on the same day: the status
     says why. Never before its issue (a wrong earlier date would count it out unissued)."""
@@ -185,9 +185,10 @@ def lapse(
 
 
 def yearly_counts(organ: Organ, year: int) -> dict[str, int]:
-    """现行有效 at the start of ``year``, 本年制发, 本年废止, 本年失效 and 现行有效 at its end, for
-    the annual report (RULES §3.3). A document is in force from its 印发日期 to the day it
-    lapses (``lapse``), so every year balances: start + issued − (repealed + expired) = end."""
+    """Count 现行有效 at the start of ``year``, 本年制发, 本年废止, 本年失效 and 现行有效 at its
+    end, for the annual report (RULES §3.3). A document is in force from its 印发日期 to the
+    day it lapses (``lapse``), so every year balances: start + issued − (repealed + expired)
+    = end."""
     start, end = dt.date(year - 1, 12, 31), dt.date(year, 12, 31)
     counts = dict.fromkeys(("current_at_start", "issued", "repealed", "expired", "current"), 0)
     rows = NormativeDocument.objects.filter(organ=organ).values_list(

@@ -111,7 +111,7 @@ def item_url(pk: int) -> str:
 
 
 def search_text(summary: str, body: str, validity: str) -> str:
-    """What the search index holds of an item's text: a document no longer in force (失效,
+    """Return what the search index holds of an item's text: a document no longer in force (失效,
     废止, 已修改) says so first, so that its hit shows it (RULES §10)."""
     text = summary + "\n" + body
     if validity == Validity.VALID:

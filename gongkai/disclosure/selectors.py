@@ -102,7 +102,7 @@ def get_item(user: Any, item_id: int) -> DisclosureItem | None:
 
 
 def get_disclosure_settings(organ: Organ) -> DisclosureSettings:
-    """The organ's own disclosure rules; the defaults (unsaved) when it has set none."""
+    """Return the organ's own disclosure rules; the defaults (unsaved) when it has set none."""
     return DisclosureSettings.objects.filter(organ=organ).first() or DisclosureSettings(organ=organ)
 
 
@@ -321,9 +321,9 @@ def _measure(since: dt.date, published_on: dt.date | None) -> Timeliness:
 
 
 def version_timeliness(version: ItemVersion) -> Timeliness | None:
-    """条例 第二十六条 (RULES §2.3): whether this version was published within N working days
-    of the information being formed (the first) or changed (a revision). None for a revision
-    published before change dates were recorded: its day is unknown."""
+    """Measure whether this version was published within N working days
+    of the information being formed (the first) or changed (a revision) — 条例 第二十六条
+    (RULES §2.3). None for a revision published before change dates were recorded."""
     snapshot = version.snapshot
     changed = snapshot.get("changed_on")
     if version.version > 1 and not changed:
@@ -333,10 +333,10 @@ def version_timeliness(version: ItemVersion) -> Timeliness | None:
 
 
 def timeliness(item: DisclosureItem) -> Timeliness:
-    """条例 第二十六条 (RULES §2.3): publish within N working days of the day the information
-    was formed or changed. The item's current round: a draft's or a revision's due date until
-    it is published, then whether its latest publication was on time (a late revision is late
-    even when the first publication was on time)."""
+    """Measure 条例 第二十六条 (RULES §2.3): publish within N working days of the day the
+    information was formed or changed. The item's current round: a draft's or a revision's
+    due date until it is published, then whether its latest publication was on time (a late
+    revision is late even when the first publication was on time)."""
     revising = item.version > 0 and item.status not in (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN)
     if revising and item.changed_on is not None:
         return _measure(item.changed_on, None)
