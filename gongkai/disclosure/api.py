@@ -20,6 +20,9 @@ router = Router(tags=["disclosure"])
 
 
 class TimelinessOut(Schema):
+    measured_from: dt.date = Field(
+        description="信息形成日期，修订时为信息变更日期（条例第二十六条）"
+    )
     due_on: dt.date
     late_days: int
     published: bool
@@ -41,6 +44,7 @@ class ItemOut(Schema):
     body: str
     written_on: dt.date | None
     formed_on: dt.date
+    changed_on: dt.date | None
     validity: str
     status: str
     version: int
@@ -48,6 +52,7 @@ class ItemOut(Schema):
     published_on: dt.date | None
     needs_interpretation: bool
     interprets_id: int | None
+    interpretation_form: str
     timeliness: TimelinessOut
 
 
@@ -66,6 +71,9 @@ class ItemIn(Schema):
     written_on: dt.date | None = None
     needs_interpretation: bool = False
     interprets_id: int | None = None
+    interpretation_form: str = Field(
+        "", description="解读形式：text、graphic、media、qa、press、h5（政策解读时填写）"
+    )
 
 
 class ItemPatch(Schema):
@@ -77,7 +85,9 @@ class ItemPatch(Schema):
     body: str | None = None
     written_on: dt.date | None = None
     formed_on: dt.date | None = None
+    changed_on: dt.date | None = Field(None, description="信息变更日期（修订时必填）")
     needs_interpretation: bool | None = None
+    interpretation_form: str | None = Field(None, description="解读形式（同新建）")
 
 
 class TransitionIn(Schema):
@@ -103,6 +113,7 @@ def _out(item: DisclosureItem) -> ItemOut:
         body=item.body,
         written_on=item.written_on,
         formed_on=item.formed_on,
+        changed_on=item.changed_on,
         validity=item.validity,
         status=item.status,
         version=item.version,
@@ -110,7 +121,9 @@ def _out(item: DisclosureItem) -> ItemOut:
         published_on=item.published_on,
         needs_interpretation=item.needs_interpretation,
         interprets_id=item.interprets_id,
+        interpretation_form=item.interpretation_form,
         timeliness=TimelinessOut(
+            measured_from=t.measured_from,
             due_on=t.due_on,
             late_days=t.late_days,
             published=t.published,

@@ -51,3 +51,4 @@ class InterpretationForm(models.TextChoices):
     MEDIA = "media", _("音视频")
     QA = "qa", _("简明问答")
     PRESS = "press", _("新闻发布会")
+    H5 = "h5", _("H5 页面")

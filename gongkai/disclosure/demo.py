@@ -18,6 +18,10 @@ def load(context: DemoContext) -> None:
     if organ is None or DisclosureItem.objects.filter(organ=organ).exists():
         return
     nodes = {n.code: n for n in ensure_catalogue(organ)}
+    # The demo organ takes the stricter 解读 rule (RULES §7.1): text alone does not free a policy.
+    services.update_disclosure_settings(
+        organ, actor=users[Role.COORDINATOR], is_other_form_required=True
+    )
     text = REFERENCE_PLAN.read_text(encoding="utf-8")
     notice = text.split("## 中山市司法局 2019 年政务公开工作要点分工方案")[0]
     paragraphs = [line.strip().lstrip("#").strip() for line in notice.splitlines() if line.strip()]

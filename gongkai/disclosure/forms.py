@@ -61,10 +61,17 @@ class ItemForm(DomainErrorFormMixin):
         units: Any,
         kind: str = "general",
         policies: Any = None,
+        revising: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.item_kind = kind
+        if revising:  # 条例 第二十六条: a revision is due N working days after the change
+            self.fields["changed_on"] = forms.DateField(
+                label=_("信息变更日期"),
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                help_text=_("本次修订所反映的信息变更之日；自该日起 20 个工作日内应当公开。"),
+            )
         self.fields["kind"].initial = kind
         self.fields["kind"].disabled = True  # chosen before the form: it decides the fields
         if kind == ItemKind.INTERPRETATION:
@@ -224,3 +231,14 @@ class NormativeForm(DomainErrorFormMixin):
         field = self.fields["drafting_unit"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
         field.queryset = units
+
+
+class DisclosureSettingsForm(DomainErrorFormMixin):
+    is_other_form_required = forms.BooleanField(
+        label=_("政策解读须有文字解读以外的形式"),
+        required=False,
+        help_text=_(
+            "开启后，需解读的政策文件须至少有一份图表图解、音视频、简明问答、新闻发布会、"
+            "H5 页面等文字解读以外形式的解读提交审查后，才能发布（政策解读多元化）。"
+        ),
+    )

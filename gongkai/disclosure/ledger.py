@@ -1,7 +1,10 @@
-"""The 规范性文件台账: register, status changes, expiry reminders, yearly counts, export.
+"""The 规范性文件台账: register, status changes, expiry (reminders, and the daily lapse by date),
+yearly counts, export.
 
 The validity period and the reminder lead time are settings (RULES §10 ❓: 一般不超过5年 and a
-review about six months before expiry are recalled, not verified).
+review about six months before expiry are recalled, not verified). A ledger entry's status is
+its published item's 有效性 (条例 第二十条(一)): a change of one is a change of the other, and the
+item's page and search entry are rewritten.
 """
 
 from __future__ import annotations
@@ -12,16 +15,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, require
 from gongkai.core.audit import record_event
 from gongkai.core.errors import InvalidInput
+from gongkai.disclosure.choices import Validity
 from gongkai.disclosure.models import DisclosureItem, NormativeDocument
 
 STATUSES = ("valid", "repealed", "expired", "amended")
+IN_FORCE = ("valid", "amended")  # an amended document stays in force, as amended
+# A ledger status as its item's 有效性.
+ITEM_VALIDITY = {
+    "valid": Validity.VALID,
+    "repealed": Validity.REPEALED,
+    "expired": Validity.EXPIRED,
+    "amended": Validity.AMENDED,
+}
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -95,7 +106,10 @@ def change_document_status(
     on: dt.date,
     replaced_by: NormativeDocument | None = None,
 ) -> NormativeDocument:
-    """Record 废止/失效/修改 (with the replacing document) on a date."""
+    """Record 废止/失效/修改 (with the replacing document) on a date, and give the linked item
+    the same 有效性 — republished and reindexed when it is online (条例 第二十条(一), RULES §10)."""
+    from gongkai.disclosure.services import set_validity
+
     require(actor, Action.COORDINATE, organ=doc.organ)
     if status not in STATUSES:
         raise InvalidInput(_("状态无效。"), details={"field": "status"})
@@ -103,6 +117,8 @@ def change_document_status(
         replaced_by.pk == doc.pk or replaced_by.organ_id != doc.organ_id
     ):
         raise InvalidInput(_("替代文件无效。"), details={"field": "replaced_by"})
+    if on < doc.issued_on:
+        raise InvalidInput(_("变更日期不能早于印发日期。"), details={"field": "on"})
     before = doc.status
     doc.status, doc.status_changed_on, doc.replaced_by = status, on, replaced_by
     doc.save(update_fields=["status", "status_changed_on", "replaced_by"])
@@ -113,7 +129,31 @@ def change_document_status(
         organ_id=doc.organ_id,
         changes={"status": [before, status], "on": on},
     )
+    if doc.item is not None:
+        set_validity(
+            doc.item,
+            actor=actor,
+            validity=ITEM_VALIDITY[status],
+            replaced_by=replaced_by.item if replaced_by is not None else None,
+        )
     return doc
+
+
+def expire_documents(*, today: dt.date, actor: Any) -> int:
+    """Mark every document still in force whose 失效日期 has come as 已失效 on that date (the
+    day it lapsed, however late this runs), each in its own transaction and audited, with its
+    item's 有效性 (RULES §10: it lapses at expiry unless re-issued). Run daily; running it
+    again changes nothing. Returns how many documents it marked."""
+    due = NormativeDocument.objects.filter(status__in=IN_FORCE, expires_on__lte=today)
+    marked = 0
+    for pk in due.order_by("expires_on", "pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            doc = NormativeDocument.objects.select_for_update().get(pk=pk)
+            if doc.status not in IN_FORCE or doc.expires_on is None or doc.expires_on > today:
+                continue  # changed by someone meanwhile
+            change_document_status(doc, actor=actor, status="expired", on=doc.expires_on)
+            marked += 1
+    return marked
 
 
 def expiring_documents(organ: Organ, *, today: dt.date) -> list[NormativeDocument]:
@@ -121,24 +161,49 @@ def expiring_documents(organ: Organ, *, today: dt.date) -> list[NormativeDocumen
     horizon = today + dt.timedelta(days=settings.GONGKAI_NORMATIVE_REMINDER_DAYS)
     return list(
         NormativeDocument.objects.filter(
-            organ=organ, status="valid", expires_on__lte=horizon
+            organ=organ, status__in=IN_FORCE, expires_on__lte=horizon
         ).order_by("expires_on")
     )
 
 
+def lapse(
+    issued_on: dt.date, expires_on: dt.date | None, status: str, changed_on: dt.date | None
+) -> tuple[dt.date, str] | None:
+    """Return the day a document stops being in force and why (``repealed`` or ``expired``), or None
+    while it has no end: the earlier of its repeal or expiry (recorded with a date) and its
+    失效日期 — which needs no status change. A status and a 失效日期 on the same day: the status
+    says why. Never before its issue (a wrong earlier date would count it out unissued)."""
+    ends = []
+    if status in ("repealed", "expired") and changed_on is not None:
+        ends.append((changed_on, 0, status))
+    if expires_on is not None:
+        ends.append((expires_on, 1, "expired"))
+    if not ends:
+        return None
+    day, _order, why = min(ends)
+    return max(day, issued_on), why
+
+
 def yearly_counts(organ: Organ, year: int) -> dict[str, int]:
-    """本年制发 / 本年废止 (or lapsed) / 现行有效 at year end, for the annual report (§3.3)."""
-    docs = NormativeDocument.objects.filter(organ=organ)
-    end = dt.date(year, 12, 31)
-    issued = docs.filter(issued_on__year=year).count()
-    repealed = docs.filter(status__in=["repealed", "expired"], status_changed_on__year=year).count()
-    current = (
-        docs.filter(issued_on__lte=end)
-        .filter(Q(status="valid") | Q(status_changed_on__gt=end))
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=end))
-        .count()
+    """Count 现行有效 at the start of ``year``, 本年制发, 本年废止, 本年失效 and 现行有效 at its
+    end, for the annual report (RULES §3.3). A document is in force from its 印发日期 to the
+    day it lapses (``lapse``), so every year balances: start + issued − (repealed + expired)
+    = end."""
+    start, end = dt.date(year - 1, 12, 31), dt.date(year, 12, 31)
+    counts = dict.fromkeys(("current_at_start", "issued", "repealed", "expired", "current"), 0)
+    rows = NormativeDocument.objects.filter(organ=organ).values_list(
+        "issued_on", "expires_on", "status", "status_changed_on"
     )
-    return {"issued": issued, "repealed": repealed, "current": current}
+    for issued_on, expires_on, status, changed_on in rows:
+        ends = lapse(issued_on, expires_on, status, changed_on)
+        for key, day in (("current_at_start", start), ("current", end)):
+            if issued_on <= day and (ends is None or ends[0] > day):
+                counts[key] += 1
+        if issued_on.year == year:
+            counts["issued"] += 1
+        if ends is not None and ends[0].year == year:
+            counts[ends[1]] += 1
+    return counts
 
 
 def ledger_xlsx(organ: Organ) -> bytes:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.uploads import RandomUploadTo
@@ -15,6 +16,7 @@ from gongkai.disclosure.choices import (
     ItemStatus,
     ReviewDecision,
     Validity,
+    validity_label,
 )
 
 # Addresses under /xxgk/<organ>/ that are pages of their own, not columns (portal/urls.py): a
@@ -108,6 +110,15 @@ def item_url(pk: int) -> str:
     return f"/xxgk/items/{pk}/"
 
 
+def search_text(summary: str, body: str, validity: str) -> str:
+    """Return what the search index holds of an item's text: a document no longer in force (失效,
+    废止, 已修改) says so first, so that its hit shows it (RULES §10)."""
+    text = summary + "\n" + body
+    if validity == Validity.VALID:
+        return text
+    return gettext("有效性：%(v)s") % {"v": validity_label(validity)} + "\n" + text
+
+
 class DisclosureItem(models.Model):
     """One piece of government information (政府信息) and its life from draft to publication."""
 
@@ -141,6 +152,10 @@ class DisclosureItem(models.Model):
     body = models.TextField(_("正文"), blank=True)
     written_on = models.DateField(_("成文日期"), null=True, blank=True)
     formed_on = models.DateField(_("信息形成日期"))
+    # 条例 第二十六条 (RULES §2.3): a revision is due N working days after the information
+    # changed. Set on a revision (cleared when the next one starts); each version keeps its own
+    # in its snapshot.
+    changed_on = models.DateField(_("信息变更日期"), null=True, blank=True)
     validity = models.CharField(
         _("有效性"), max_length=10, choices=Validity.choices, default=Validity.VALID
     )
@@ -242,7 +257,12 @@ class DisclosureItem(models.Model):
                 fields=["organ", "index_no"],
                 name="disclosure_index_no",
                 condition=~models.Q(index_no=""),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(changed_on__isnull=True)
+                | models.Q(changed_on__gte=models.F("formed_on")),
+                name="disclosure_changed_after_formed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -258,7 +278,7 @@ class DisclosureItem(models.Model):
     def search_document(self) -> dict[str, object]:
         return {
             "title": self.title,
-            "body": self.summary + "\n" + self.body,
+            "body": search_text(self.summary, self.body, self.validity),
             "url": self.public_url(),
             "published_on": self.published_on,
             "organ": self.organ_id,
@@ -267,6 +287,35 @@ class DisclosureItem(models.Model):
             "publisher": self.unit.name if self.unit_id else "",
             "kind": self.kind,
         }
+
+
+class DisclosureSettings(models.Model):
+    """An organ's own rules of proactive disclosure; an organ without a row has the defaults."""
+
+    organ = models.OneToOneField(
+        "accounts.Organ",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="disclosure_settings",
+        verbose_name=_("机关"),
+    )
+    # RULES §7.1 (政策解读 forms 🟡: 文字 plus 图表图解、音视频、H5 …): a local rule, so per organ.
+    is_other_form_required = models.BooleanField(
+        _("政策解读须有文字解读以外的形式"),
+        default=False,
+        help_text=_(
+            "开启后，需解读的政策文件须至少有一份图表图解、音视频、简明问答、新闻发布会、"
+            "H5 页面等文字解读以外形式的解读提交审查后，才能发布。"
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("主动公开设置")
+        verbose_name_plural = _("主动公开设置")
+
+    def __str__(self) -> str:
+        return str(self.organ)
 
 
 class ItemVersion(models.Model):

@@ -13,12 +13,19 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, can
 from gongkai.accounts.selectors import list_actable_units
-from gongkai.disclosure.choices import ItemKind, ItemStatus, validity_label
-from gongkai.disclosure.models import CatalogueNode, DisclosureItem, ItemVersion, item_url
+from gongkai.disclosure.choices import InterpretationForm, ItemKind, ItemStatus, validity_label
+from gongkai.disclosure.models import (
+    CatalogueNode,
+    DisclosureItem,
+    DisclosureSettings,
+    ItemVersion,
+    item_url,
+)
 
 SORTS = {
     "updated": "-updated_at",
@@ -92,6 +99,11 @@ def get_item(user: Any, item_id: int) -> DisclosureItem | None:
         return None
     visible = list_items(user, organ=item.organ, flt=ItemFilter()).filter(pk=item.pk).exists()
     return item if visible else None
+
+
+def get_disclosure_settings(organ: Organ) -> DisclosureSettings:
+    """Return the organ's own disclosure rules; the defaults (unsaved) when it has set none."""
+    return DisclosureSettings.objects.filter(organ=organ).first() or DisclosureSettings(organ=organ)
 
 
 def changed_since(moment: dt.datetime) -> QuerySet[DisclosureItem]:
@@ -288,6 +300,7 @@ class Timeliness:
     late_days: int
     published: bool
     provisional: bool
+    measured_from: dt.date  # the day the information was formed, or changed (a revision)
 
     @property
     def label(self) -> str:
@@ -296,16 +309,45 @@ class Timeliness:
         return "按时发布" if self.late_days <= 0 else f"超期 {self.late_days} 个工作日"
 
 
-def timeliness(item: DisclosureItem) -> Timeliness:
-    """条例 第二十六条: publish within 20 working days of the information being formed."""
+def _measure(since: dt.date, published_on: dt.date | None) -> Timeliness:
     from gongkai.workdays.selectors import get_calendar
 
     calendar = get_calendar()
-    due = calendar.add_working_days(item.formed_on, settings.GONGKAI_DISCLOSURE_WORKING_DAYS)
-    if item.published_on is None:
-        return Timeliness(due.date, 0, False, due.provisional)
-    late = calendar.working_days_between(due.date, item.published_on)
-    return Timeliness(due.date, max(late, 0), True, due.provisional)
+    due = calendar.add_working_days(since, settings.GONGKAI_DISCLOSURE_WORKING_DAYS)
+    if published_on is None:
+        return Timeliness(due.date, 0, False, due.provisional, since)
+    late = calendar.working_days_between(due.date, published_on)
+    return Timeliness(due.date, max(late, 0), True, due.provisional, since)
+
+
+def version_timeliness(version: ItemVersion) -> Timeliness | None:
+    """Measure whether this version was published within N working days
+    of the information being formed (the first) or changed (a revision) — 条例 第二十六条
+    (RULES §2.3). None for a revision published before change dates were recorded."""
+    snapshot = version.snapshot
+    changed = snapshot.get("changed_on")
+    if version.version > 1 and not changed:
+        return None
+    since = dt.date.fromisoformat(changed or snapshot["formed_on"])
+    return _measure(since, timezone.localdate(version.published_at))
+
+
+def timeliness(item: DisclosureItem) -> Timeliness:
+    """Measure 条例 第二十六条 (RULES §2.3): publish within N working days of the day the
+    information was formed or changed. The item's current round: a draft's or a revision's
+    due date until it is published, then whether its latest publication was on time (a late
+    revision is late even when the first publication was on time)."""
+    revising = item.version > 0 and item.status not in (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN)
+    if revising and item.changed_on is not None:
+        return _measure(item.changed_on, None)
+    if revising:  # no change date yet: the latest publication's
+        latest = item.versions.order_by("-version").first()
+        measured = version_timeliness(latest) if latest is not None else None
+        if measured is not None:
+            return measured
+    elif item.version > 1 and item.changed_on is not None and item.published_at is not None:
+        return _measure(item.changed_on, timezone.localdate(item.published_at))
+    return _measure(item.formed_on, item.published_on)
 
 
 def list_versions(item: DisclosureItem) -> QuerySet[ItemVersion]:
@@ -337,11 +379,14 @@ def diff_versions(old: ItemVersion, new: ItemVersion) -> list[tuple[str, str]]:
 def list_policies_missing_interpretation(
     user: Any, *, organ: Organ, today: dt.date
 ) -> list[DisclosureItem]:
-    """Policies marked 需解读 whose interpretation is not published N working days after them."""
+    """Policies marked 需解读 whose interpretation is not published N working days after them
+    — where the organ requires it, one in a form other than text (RULES §7.1)."""
     from gongkai.workdays.selectors import get_calendar
 
     calendar = get_calendar()
     days = settings.GONGKAI_INTERPRETATION_DAYS
+    other_form = get_disclosure_settings(organ).is_other_form_required
+    text = ("", InterpretationForm.TEXT)
     result = []
     policies = (
         list_items(user, organ=organ, flt=ItemFilter(kind=ItemKind.POLICY))
@@ -351,6 +396,8 @@ def list_policies_missing_interpretation(
     )
     for policy in policies:
         published = [i for i in policy.interpretations.all() if i.status == ItemStatus.PUBLISHED]
+        if other_form:
+            published = [i for i in published if i.interpretation_form not in text]
         if published:
             continue
         if policy.published_on is None:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,15 +28,23 @@ from gongkai.core.errors import InvalidInput
 from gongkai.core.publishable import announce
 from gongkai.core.time import today_local
 from gongkai.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, MEDIA_TYPES, UploadPolicy
-from gongkai.disclosure.choices import ItemKind, ItemStatus, ReviewDecision, Validity
-from gongkai.disclosure.errors import InterpretationMissing, WrongState
+from gongkai.disclosure.choices import (
+    InterpretationForm,
+    ItemKind,
+    ItemStatus,
+    ReviewDecision,
+    Validity,
+)
+from gongkai.disclosure.errors import InterpretationFormMissing, InterpretationMissing, WrongState
 from gongkai.disclosure.models import (
     Attachment,
     CatalogueNode,
     DisclosureItem,
+    DisclosureSettings,
     IndexCounter,
     ItemVersion,
 )
+from gongkai.disclosure.selectors import get_disclosure_settings
 from gongkai.disclosure.structured import DETAIL_FIELDS, clean_details
 
 ATTACHMENT_POLICY = UploadPolicy(allowed={**DOCUMENT_TYPES, **IMAGE_TYPES, **MEDIA_TYPES})
@@ -47,6 +56,7 @@ EDITABLE_FIELDS = (
     "body",
     "written_on",
     "formed_on",
+    "changed_on",
     "topic",
     "node",
     "kind",
@@ -111,6 +121,7 @@ def _snapshot(item: DisclosureItem) -> dict[str, Any]:
         "body": item.body,
         "written_on": item.written_on.isoformat() if item.written_on else None,
         "formed_on": item.formed_on.isoformat(),
+        "changed_on": item.changed_on.isoformat() if item.changed_on else None,
         "topic": item.topic,
         "node": item.node_id,
         "unit": item.unit_id,
@@ -146,9 +157,39 @@ def _check_fields(organ: Organ, fields: dict[str, Any], *, kind: str = ItemKind.
     target = fields.get("interprets")
     if target is not None and (target.organ_id != organ.pk or target.kind != ItemKind.POLICY):
         raise InvalidInput(_("所解读的必须是本机关的政策文件。"), details={"field": "interprets"})
+    form = fields.get("interpretation_form", "")
+    if form and form not in InterpretationForm.values:
+        raise InvalidInput(_("解读形式无效。"), details={"field": "interpretation_form"})
     kind = fields.get("kind", kind)
     if kind in DETAIL_FIELDS or "details" in fields:
         fields["details"] = clean_details(kind, fields.get("details") or {})
+
+
+def _check_change_date(
+    *, version: int, formed_on: dt.date, changed_on: dt.date | None, field: str = "changed_on"
+) -> None:
+    """A revision's 信息变更日期 lies between the information's formed date and today; a first
+    publication has none (its time runs from the formed date) — 条例 第二十六条 (RULES §2.3)."""
+    if changed_on is None:
+        return
+    if version == 0:
+        raise InvalidInput(
+            _("首次发布的信息无需填写信息变更日期，公开时限自信息形成日期起算。"),
+            details={"field": "changed_on"},
+        )
+    if changed_on < formed_on:
+        raise InvalidInput(_("信息变更日期不能早于信息形成日期。"), details={"field": field})
+    if changed_on > today_local():
+        raise InvalidInput(_("信息变更日期不能晚于今天。"), details={"field": "changed_on"})
+
+
+def _require_change_date(item: DisclosureItem) -> None:
+    """条例 第二十六条 (RULES §2.3): a revision says when the information changed."""
+    if item.version > 0 and item.changed_on is None:
+        raise InvalidInput(
+            _("修订须填写信息变更日期：公开时限自信息变更之日起计算（条例第二十六条）。"),
+            details={"field": "changed_on"},
+        )
 
 
 @transaction.atomic
@@ -168,6 +209,7 @@ def create_draft(
         raise InvalidInput(_("该单位已停用。"), details={"field": "unit"})
     all_fields = {"unit": unit, "node": node, "title": title, "formed_on": formed_on, **fields}
     _check_fields(organ, all_fields, kind=fields.get("kind", ItemKind.GENERAL))
+    _check_change_date(version=0, formed_on=formed_on, changed_on=fields.get("changed_on"))
     item = DisclosureItem.objects.create(organ=organ, created_by=actor, **all_fields)
     record_event(
         "disclosure.item.created",
@@ -192,6 +234,12 @@ def update_draft(item: DisclosureItem, *, actor: Any, **fields: Any) -> Disclosu
     if "unit" in fields:
         require(actor, Action.ACT_FOR_UNIT, organ=item.organ, unit=fields["unit"])
     _check_fields(item.organ, fields, kind=item.kind)
+    _check_change_date(
+        version=item.version,
+        formed_on=fields.get("formed_on", item.formed_on),
+        changed_on=fields.get("changed_on", item.changed_on),
+        field="changed_on" if "changed_on" in fields else "formed_on",
+    )
     before = {
         k: getattr(item, k + "_id" if k in ("node", "unit", "interprets") else k) for k in fields
     }
@@ -275,6 +323,7 @@ def submit_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
     _require_editable(item, actor)
     if not item.body.strip() and not item.attachments.filter(is_removed=False).exists():
         raise InvalidInput(_("正文和附件不能都为空。"), details={"field": "body"})
+    _require_change_date(item)
     _transition(item, actor=actor, to=ItemStatus.SUBMITTED, action="submitted")
     return item
 
@@ -353,11 +402,33 @@ def allocate_index_no(organ: Organ, year: int) -> str:
     return format_index_no(organ, year, counter.last_serial)
 
 
-def interpretation_ready(policy: DisclosureItem) -> bool:
-    """三同步: an interpretation of ``policy`` has at least been submitted for review."""
+def _submitted_interpretations(policy: DisclosureItem) -> QuerySet[DisclosureItem]:
     return policy.interpretations.exclude(
         status__in=[ItemStatus.DRAFT, ItemStatus.REFUSED, ItemStatus.WITHDRAWN]
-    ).exists()
+    )
+
+
+def interpretation_ready(policy: DisclosureItem) -> bool:
+    """三同步: an interpretation of ``policy`` has at least been submitted for review."""
+    return _submitted_interpretations(policy).exists()
+
+
+def other_form_ready(policy: DisclosureItem) -> bool:
+    """政策解读 forms (RULES §7.1): where the organ requires it, beside text, an interpretation
+    of ``policy`` in another form (图表图解, 音视频, 简明问答, 新闻发布会, H5 …) has at least been
+    submitted for review."""
+    if not get_disclosure_settings(policy.organ).is_other_form_required:
+        return True
+    text = ["", InterpretationForm.TEXT]
+    return _submitted_interpretations(policy).exclude(interpretation_form__in=text).exists()
+
+
+def _other_forms() -> str:
+    return "、".join(
+        str(label)
+        for value, label in InterpretationForm.choices
+        if value != InterpretationForm.TEXT
+    )
 
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -376,7 +447,10 @@ def images_without_alt(html: str) -> int:
 
 @transaction.atomic
 def publish_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
-    """Publish an approved item: index number (first time), version, date; then announce it."""
+    """Publish an approved item: index number (first time), version, date; then announce it.
+
+    A revision needs its 信息变更日期, kept in its version's snapshot (条例 第二十六条, RULES
+    §2.3); a 需解读 policy waits for its interpretation (三同步, RULES §7.1)."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.COORDINATE, organ=item.organ)
     if item.status != ItemStatus.APPROVED:
@@ -385,9 +459,18 @@ def publish_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
         item.kind == ItemKind.POLICY
         and item.needs_interpretation
         and settings.GONGKAI_INTERPRETATION_BLOCKS
-        and not interpretation_ready(item)
     ):
-        raise InterpretationMissing
+        if not interpretation_ready(item):
+            raise InterpretationMissing
+        if not other_form_ready(item):
+            raise InterpretationFormMissing(
+                _(
+                    "该政策文件需解读：本机关要求在文字解读以外，至少还有一种其他形式的解读"
+                    "（%(forms)s）提交审查后，才能发布政策文件。请补充此类解读并提交审查。"
+                )
+                % {"forms": _other_forms()}
+            )
+    _require_change_date(item)
     if images_without_alt(item.body):
         raise InvalidInput(
             _("正文中有 %(n)d 张图片没有替代文本（alt），请补充后再发布。")
@@ -432,18 +515,21 @@ def publish_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
 
 @transaction.atomic
 def start_revision(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
-    """Open a published item for revision: a new draft; the published version stays online."""
+    """Open a published item for revision: a new draft; the published version stays online.
+
+    The last revision's 信息变更日期 stays in its version; this one needs its own (条例
+    第二十六条, RULES §2.3), so the item's is cleared."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.ACT_FOR_UNIT, organ=item.organ, unit=item.unit)
     if item.status != ItemStatus.PUBLISHED:
         raise WrongState
-    item.review_decision, item.review_basis = "", ""
+    item.review_decision, item.review_basis, item.changed_on = "", "", None
     _transition(
         item,
         actor=actor,
         to=ItemStatus.DRAFT,
         action="revision_started",
-        fields=["review_decision", "review_basis"],
+        fields=["review_decision", "review_basis", "changed_on"],
     )
     return item
 
@@ -497,6 +583,27 @@ def set_validity(
     if item.status == ItemStatus.PUBLISHED:
         announce("revised", item)
     return item
+
+
+@transaction.atomic
+def update_disclosure_settings(
+    organ: Organ, *, actor: Any, is_other_form_required: bool
+) -> DisclosureSettings:
+    """Set the organ's own disclosure rules: whether a policy needs, beside text, an
+    interpretation in another form before publication (RULES §7.1). Coordinators only."""
+    require(actor, Action.COORDINATE, organ=organ)
+    row, _created = DisclosureSettings.objects.select_for_update().get_or_create(organ=organ)
+    before = row.is_other_form_required
+    row.is_other_form_required = is_other_form_required
+    row.save(update_fields=["is_other_form_required", "updated_at"])
+    record_event(
+        "disclosure.settings.updated",
+        actor=actor,
+        obj=row,
+        organ_id=organ.pk,
+        changes={"is_other_form_required": [before, is_other_form_required]},
+    )
+    return row
 
 
 def bulk_review(

@@ -15,6 +15,7 @@ urlpatterns = [
     path("guide/", views.guide_view, name="guide"),
     path("ledger/", views.ledger_view, name="ledger"),
     path("ledger/export.xlsx", views.ledger_export_view, name="ledger_export"),
+    path("settings/", views.settings_view, name="settings"),
     path("<int:pk>/", views.item_view, name="item"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),
     path("<int:pk>/action/", views.action_view, name="action"),

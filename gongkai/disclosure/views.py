@@ -23,6 +23,7 @@ from gongkai.disclosure.catalogue import ensure_catalogue
 from gongkai.disclosure.choices import ItemKind, ItemStatus
 from gongkai.disclosure.forms import (
     AttachmentForm,
+    DisclosureSettingsForm,
     GuideForm,
     ItemForm,
     NormativeForm,
@@ -37,12 +38,14 @@ from gongkai.disclosure.selectors import (
     SORTS,
     ItemFilter,
     diff_versions,
+    get_disclosure_settings,
     get_item,
     list_items,
     list_policies_missing_interpretation,
     list_versions,
     public_item_pages,
     timeliness,
+    version_timeliness,
 )
 from gongkai.disclosure.structured import detail_rows
 
@@ -57,6 +60,7 @@ FORM_FIELDS = (
     "subject_words",
     "written_on",
     "formed_on",
+    "changed_on",
     "summary",
     "body",
     "needs_interpretation",
@@ -116,6 +120,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
             "units": organ.units.filter(is_active=True),
             "can_create": can(request.user, Action.ACT_FOR_UNIT, organ=organ),
             "can_review": can(request.user, Action.REVIEW, organ=organ),
+            "can_coordinate": can(request.user, Action.COORDINATE, organ=organ),
         },
     )
 
@@ -154,6 +159,7 @@ def edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial=initial,
         kind=kind,
         policies=policies,
+        revising=item is not None and item.version > 0,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,7 +212,7 @@ def item_view(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "detail_rows": detail_rows(item.kind, item.details),
             "timeliness": timeliness(item),
-            "versions": versions,
+            "versions": [(v, version_timeliness(v)) for v in versions],
             "diff": diff,
             "attachments": item.attachments.filter(is_removed=False),
             "interpretations": list_items(
@@ -566,6 +572,24 @@ def ledger_export_view(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="normative-ledger.xlsx"'
     return response
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """The organ's own disclosure rules (RULES §7.1: 解读 forms), set by its coordinators."""
+    organ = _organ(request)
+    if not can(request.user, Action.COORDINATE, organ=organ):
+        raise Http404
+    initial = {"is_other_form_required": get_disclosure_settings(organ).is_other_form_required}
+    # Bound on every POST: an unticked box sends nothing, and that too is a choice.
+    form = DisclosureSettingsForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    if form.is_valid():
+        services.update_disclosure_settings(organ, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("已保存主动公开设置。"))
+        return redirect("disclosure:settings")
+    return render(request, "disclosure/settings.html", {"organ": organ, "form": form})
 
 
 @login_required

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from gongkai.disclosure.models import item_url
+from gongkai.disclosure.models import item_url, search_text
 from gongkai.search.backends import get_backend
 from gongkai.search.models import SearchDocument
 from gongkai.search.segment import dictionary_version, index_words
@@ -136,7 +136,7 @@ def _published_documents(chunk: int = 2000) -> Iterator[tuple[str, dict[str, Any
     order = list(published.order_by("published_on", "pk").values_list("pk", flat=True))
     units = dict(Unit.objects.values_list("pk", "name"))
     columns = ["pk", "title", "summary", "body", "published_on", "organ_id", "node_id", "unit_id"]
-    columns += ["kind", "status"]
+    columns += ["kind", "validity", "status"]
     for start in range(0, len(order), chunk):
         ids = order[start : start + chunk]
         # By primary key alone: one index whatever the statistics say.
@@ -147,12 +147,12 @@ def _published_documents(chunk: int = 2000) -> Iterator[tuple[str, dict[str, Any
             row = rows.get(pk)
             if row is None or row[-1] != "published":
                 continue  # withdrawn since the order was read
-            _pk, title, summary, body, on, organ, node, unit, kind, _status = row
+            _pk, title, summary, body, on, organ, node, unit, kind, validity, _status = row
             yield (
                 doc_id(label, pk),
                 {
                     "title": title,
-                    "body": summary + "\n" + body,
+                    "body": search_text(summary, body, validity),
                     "url": item_url(pk),
                     "published_on": on,
                     "organ": organ,

@@ -88,8 +88,20 @@ def test_ledger_validity_expiry_counts_and_export(world: Any) -> None:
     ledger.change_document_status(
         old, actor=coordinator, status="repealed", on=D(2024, 4, 1), replaced_by=new
     )
-    assert ledger.yearly_counts(world.organ, 2024) == {"issued": 1, "repealed": 1, "current": 1}
-    assert ledger.yearly_counts(world.organ, 2019) == {"issued": 1, "repealed": 0, "current": 1}
+    assert ledger.yearly_counts(world.organ, 2024) == {
+        "current_at_start": 1,
+        "issued": 1,
+        "repealed": 1,
+        "expired": 0,
+        "current": 1,
+    }
+    assert ledger.yearly_counts(world.organ, 2019) == {
+        "current_at_start": 0,
+        "issued": 1,
+        "repealed": 0,
+        "expired": 0,
+        "current": 1,
+    }
     with pytest.raises(InvalidInput, match="已有该文号"):
         ledger.register_document(
             world.organ,

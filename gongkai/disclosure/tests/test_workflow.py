@@ -128,7 +128,9 @@ def test_revision_keeps_both_versions_and_the_index_number(
     item = _through(_draft(world, nodes), world)
     number = item.index_no
     services.start_revision(item, actor=world.users[Role.EDITOR])
-    services.update_draft(item, actor=world.users[Role.EDITOR], body="<p>修订后的正文</p>")
+    services.update_draft(
+        item, actor=world.users[Role.EDITOR], body="<p>修订后的正文</p>", changed_on=D(2026, 3, 10)
+    )
     item = _through(item, world)
     assert item.version == 2
     assert item.index_no == number

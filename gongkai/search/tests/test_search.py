@@ -297,7 +297,9 @@ def test_a_revision_replaces_the_indexed_words(
     item = _publish(world, nodes, capture, "关于公布权责清单的通知", "正文")
     editor = world.users[Role.EDITOR]
     draft = disclosure.start_revision(item, actor=world.users[Role.COORDINATOR])
-    disclosure.update_draft(draft, actor=editor, title="关于公布部门预算的通知")
+    disclosure.update_draft(
+        draft, actor=editor, title="关于公布部门预算的通知", changed_on=dt.date(2026, 3, 10)
+    )
     with capture(execute=True):
         _through(draft, world)
     assert search("权责清单").total == 0
