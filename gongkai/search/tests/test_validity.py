@@ -121,3 +121,17 @@ def test_the_daily_job_expires_a_document_by_its_date_alone(
         result = expire_normative_documents_task.enqueue()
     assert result.return_value == 0
     assert AuditEvent.objects.count() == seen
+
+
+def test_an_amended_document_reads_amended_once(
+    world: Any, published: DisclosureItem, django_capture_on_commit_callbacks: Any
+) -> None:
+    doc = _register(world, published)
+    with django_capture_on_commit_callbacks(execute=True):
+        ledger.change_document_status(
+            doc, actor=world.users[Role.COORDINATOR], status="amended", on=D(2026, 11, 30)
+        )
+    published.refresh_from_db()
+    page = _page(published)
+    assert "本文件已修改" in page
+    assert "已已" not in page
