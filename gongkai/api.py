@@ -43,7 +43,47 @@ class StaffSession(SessionAuth):
         return user if user.is_authenticated and user.is_active else None
 
 
-api = NinjaAPI(
+# The error statuses any operation may answer, each with the one error body (documented in the
+# OpenAPI so that clients — and the schemathesis run in CI — know every status they can get).
+ERROR_STATUSES: dict[int, str] = {
+    400: "请求无效",
+    401: "未登录或令牌无效",
+    403: "无权执行此操作",
+    404: "找不到该对象",
+    409: "与对象的当前状态冲突",
+    422: "输入有误（字段、取值范围或格式）",
+    429: "请求过于频繁",
+}
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "稳定的错误代码"},
+        "message": {"type": "string", "description": "中文错误信息"},
+        "details": {"type": "object", "description": "出错的字段等"},
+    },
+    "required": ["code", "message", "details"],
+}
+
+
+class GongkaiAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI documents the error responses of every operation."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    if status == 401 and not operation.get("security"):
+                        continue  # an operation open to all never asks for a login
+                    responses.setdefault(status, {"description": description, "content": body})
+        return schema
+
+
+api = GongkaiAPI(
     title="gongkai API",
     version="1",
     description=_('政务公开工作平台接口。错误响应统一为 {"code", "message", "details"}。'),

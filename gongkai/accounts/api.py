@@ -13,6 +13,7 @@ from gongkai.accounts import services
 from gongkai.accounts.choices import UnitKind
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.selectors import list_memberships, list_organs_visible_to, list_units
+from gongkai.core.apitypes import MAX_SMALL, Id
 from gongkai.core.errors import InvalidInput, NotFound
 
 router = Router(tags=["accounts"])
@@ -25,11 +26,11 @@ class ErrorOut(Schema):
 
 
 class MembershipOut(Schema):
-    organ_id: int
+    organ_id: Id
     organ_name: str
     role: str
     role_label: str
-    unit_ids: list[int]
+    unit_ids: list[Id]
 
 
 class MeOut(Schema):
@@ -43,8 +44,8 @@ class MeOut(Schema):
 
 class UnitOut(Schema):
     id: int
-    organ_id: int
-    parent_id: int | None
+    organ_id: Id
+    parent_id: Id | None
     name: str
     short_name: str
     kind: str
@@ -56,12 +57,12 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    organ_id: int
+    organ_id: Id
     name: str = Field(min_length=1, max_length=100)
     kind: UnitKind
     short_name: str = Field("", max_length=50)
-    parent_id: int | None = None
-    sort_order: int = Field(0, ge=0)
+    parent_id: Id | None = None
+    sort_order: int = Field(0, ge=0, le=MAX_SMALL)
     phone: str = Field("", max_length=50)
     email: str = Field("", max_length=254)
     aliases: list[str] = []
@@ -71,8 +72,8 @@ class UnitPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=100)
     kind: UnitKind | None = None
     short_name: str | None = Field(None, max_length=50)
-    parent_id: int | None = None
-    sort_order: int | None = Field(None, ge=0)
+    parent_id: Id | None = None
+    sort_order: int | None = Field(None, ge=0, le=MAX_SMALL)
     phone: str | None = Field(None, max_length=50)
     email: str | None = Field(None, max_length=254)
 
@@ -93,7 +94,7 @@ def _unit_out(unit: Unit) -> UnitOut:
     )
 
 
-def _organ(request: HttpRequest, organ_id: int) -> Organ:
+def _organ(request: HttpRequest, organ_id: Id) -> Organ:
     organ = list_organs_visible_to(request.user).filter(pk=organ_id).first()
     if organ is None:
         raise NotFound
@@ -124,7 +125,7 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get("/units", response=list[UnitOut], summary="单位列表")
 def units(
-    request: HttpRequest, organ_id: int | None = None, include_inactive: bool = False
+    request: HttpRequest, organ_id: Id | None = None, include_inactive: bool = False
 ) -> list[UnitOut]:
     """List the units of one organ (default: every organ the user can see)."""
     organs = (
@@ -139,7 +140,7 @@ def units(
     return result
 
 
-def _parent(organ: Organ, parent_id: int | None) -> Unit | None:
+def _parent(organ: Organ, parent_id: Id | None) -> Unit | None:
     if parent_id is None:
         return None
     parent = Unit.objects.filter(organ=organ, pk=parent_id).first()
@@ -176,7 +177,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Status[UnitOut]:
     response={200: UnitOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
     summary="修改单位",
 )
-def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch) -> UnitOut:
+def update_unit(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> UnitOut:
     visible = list_organs_visible_to(request.user)
     unit = get_object_or_404(Unit.objects.filter(organ__in=visible), pk=unit_id)
     fields: dict[str, Any] = payload.dict(exclude_unset=True)

@@ -12,10 +12,10 @@ urlpatterns = [
     path("organ/", views.choose_organ_view, name="choose_organ"),
     path("organ/edit/", views.organ_view, name="organ"),
     path("units/", views.units_view, name="units"),
-    path("units/<int:pk>/", views.unit_edit_view, name="unit_edit"),
+    path("units/<id:pk>/", views.unit_edit_view, name="unit_edit"),
     path("users/", views.users_view, name="users"),
-    path("users/<int:pk>/", views.user_action_view, name="user_action"),
+    path("users/<id:pk>/", views.user_action_view, name="user_action"),
     path("tokens/", views.tokens_view, name="tokens"),
-    path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("tokens/<id:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
     path("security/", views.security_view, name="security"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from gongkai.core.apitypes import Id
 from gongkai.core.errors import NotFound
 from gongkai.core.selectors import get_import_job
 
@@ -13,7 +14,7 @@ router = Router(tags=["core"])
 
 class ImportJobOut(Schema):
     id: int
-    organ_id: int
+    organ_id: Id
     kind: str
     source_name: str
     status: str
@@ -25,7 +26,7 @@ class ImportJobOut(Schema):
 
 
 @router.get("/import-jobs/{job_id}", response=ImportJobOut, summary="导入任务进度")
-def import_job(request: HttpRequest, job_id: int) -> ImportJobOut:
+def import_job(request: HttpRequest, job_id: Id) -> ImportJobOut:
     job = get_import_job(request.user, job_id)
     if job is None:
         raise NotFound

@@ -9,6 +9,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
+        from django.urls import register_converter
+
+        from gongkai.core.converters import IdConverter
+
+        register_converter(IdConverter, "id")
 
         from gongkai.core.maintenance import analyze_after_migrate
 

@@ -8,5 +8,5 @@ urlpatterns = [
     path("audit/", views.audit_log_view, name="audit_log"),
     path("audit/export.csv", views.audit_export_view, name="audit_export"),
     path("imports/", views.import_jobs_view, name="import_jobs"),
-    path("imports/<int:pk>/status.json", views.import_job_status_view, name="import_job_status"),
+    path("imports/<id:pk>/status.json", views.import_job_status_view, name="import_job_status"),
 ]

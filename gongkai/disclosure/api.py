@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from gongkai.accounts.models import Unit
 from gongkai.accounts.selectors import list_organs_visible_to
+from gongkai.core.apitypes import Id, Limit, Offset, Year
 from gongkai.core.errors import InvalidInput, NotFound
 from gongkai.disclosure import services
 from gongkai.disclosure.catalogue import ensure_catalogue
@@ -32,9 +33,9 @@ class TimelinessOut(Schema):
 
 class ItemOut(Schema):
     id: int
-    organ_id: int
-    unit_id: int
-    node_id: int
+    organ_id: Id
+    unit_id: Id
+    node_id: Id
     kind: str
     title: str
     doc_number: str
@@ -51,14 +52,14 @@ class ItemOut(Schema):
     index_no: str
     published_on: dt.date | None
     needs_interpretation: bool
-    interprets_id: int | None
+    interprets_id: Id | None
     interpretation_form: str
     timeliness: TimelinessOut
 
 
 class ItemIn(Schema):
-    organ_id: int
-    unit_id: int
+    organ_id: Id
+    unit_id: Id
     node_code: str = Field(description="目录栏目代码，如 s01、policies")
     title: str = Field(min_length=1, max_length=300)
     formed_on: dt.date
@@ -70,7 +71,7 @@ class ItemIn(Schema):
     body: str = ""
     written_on: dt.date | None = None
     needs_interpretation: bool = False
-    interprets_id: int | None = None
+    interprets_id: Id | None = None
     interpretation_form: str = Field(
         "", description="解读形式：text、graphic、media、qa、press、h5（政策解读时填写）"
     )
@@ -133,7 +134,7 @@ def _out(item: DisclosureItem) -> ItemOut:
     )
 
 
-def _item(request: HttpRequest, item_id: int) -> DisclosureItem:
+def _item(request: HttpRequest, item_id: Id) -> DisclosureItem:
     item = get_item(request.user, item_id)
     if item is None:
         raise NotFound
@@ -143,14 +144,14 @@ def _item(request: HttpRequest, item_id: int) -> DisclosureItem:
 @router.get("/disclosures", response=list[ItemOut], summary="主动公开信息列表")
 def list_disclosures(
     request: HttpRequest,
-    organ_id: int,
+    organ_id: Id,
     q: str = "",
     status: str = "",
     kind: str = "",
-    year: int | None = None,
+    year: Year | None = None,
     sort: str = "updated",
-    limit: int = 50,
-    offset: int = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[ItemOut]:
     organ = list_organs_visible_to(request.user).filter(pk=organ_id).first()
     if organ is None:
@@ -196,19 +197,19 @@ def create_disclosure(request: HttpRequest, payload: ItemIn) -> Status[ItemOut]:
 
 
 @router.get("/disclosures/{item_id}", response=ItemOut, summary="读取信息")
-def read_disclosure(request: HttpRequest, item_id: int) -> ItemOut:
+def read_disclosure(request: HttpRequest, item_id: Id) -> ItemOut:
     return _out(_item(request, item_id))
 
 
 @router.patch("/disclosures/{item_id}", response=ItemOut, summary="修改草稿")
-def edit_disclosure(request: HttpRequest, item_id: int, payload: ItemPatch) -> ItemOut:
+def edit_disclosure(request: HttpRequest, item_id: Id, payload: ItemPatch) -> ItemOut:
     item = _item(request, item_id)
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     return _out(services.update_draft(item, actor=request.user, **fields))
 
 
 @router.post("/disclosures/{item_id}/transitions", response=ItemOut, summary="办理流程")
-def transition(request: HttpRequest, item_id: int, payload: TransitionIn) -> ItemOut:
+def transition(request: HttpRequest, item_id: Id, payload: TransitionIn) -> ItemOut:
     item = _item(request, item_id)
     user = request.user
     action = payload.action

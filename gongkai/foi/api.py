@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 
 from gongkai.accounts.models import Organ
 from gongkai.accounts.selectors import list_organs_visible_to
+from gongkai.core.apitypes import Count, Id, Limit, Offset
 from gongkai.core.errors import InvalidInput, NotFound
 from gongkai.core.models import AuditEvent
 from gongkai.core.time import today_local
@@ -41,7 +42,7 @@ class EventOut(Schema):
 
 class RequestOut(Schema):
     id: int
-    organ_id: int
+    organ_id: Id
     number: str
     channel: str
     applicant_type: str
@@ -55,7 +56,7 @@ class RequestOut(Schema):
     due_on: dt.date | None
     is_provisional: bool
     clock_state: str | None
-    handling_unit_id: int | None
+    handling_unit_id: Id | None
     outcome: str
     replied_on: dt.date | None
 
@@ -114,7 +115,7 @@ class ApplicantIn(Schema):
 
 
 class IntakeIn(Schema):
-    organ_id: int
+    organ_id: Id
     channel: Literal["in_person", "post_signed", "post_plain", "fax"]
     arrived_on: dt.date
     received_on: dt.date | None = Field(
@@ -157,7 +158,7 @@ class EventIn(Schema):
         "closed_unclarified",
     ]
     on: dt.date | None = Field(None, description="事件日期，缺省为今天")
-    unit_id: int | None = None
+    unit_id: Id | None = None
     what: str = ""
     due_on: dt.date | None = Field(
         None, description="补正期限（日期，按填写保留）；与 days 填写其一"
@@ -173,8 +174,8 @@ class EventIn(Schema):
         description="agree 同意公开；object 不同意公开；留空表示逾期未答复（须期满后）",
     )
     method: Literal["item", "volume"] = Field("item", description="item 按件；volume 按量")
-    pages: int = 0
-    days: int | None = Field(
+    pages: Count = 0
+    days: Count | None = Field(
         None,
         description="extension：延长的工作日数；clarification_requested：补正期限的工作日数，"
         "自告知之日起算，随工作日历变化（与 due_on 填写其一）",
@@ -292,14 +293,14 @@ def _detail(request: InfoRequest) -> RequestDetailOut:
     )
 
 
-def _organ(request: HttpRequest, organ_id: int) -> Organ:
+def _organ(request: HttpRequest, organ_id: Id) -> Organ:
     organ = list_organs_visible_to(request.user).filter(pk=organ_id).first()
     if organ is None:
         raise NotFound
     return organ
 
 
-def _request(request: HttpRequest, request_id: int) -> InfoRequest:
+def _request(request: HttpRequest, request_id: Id) -> InfoRequest:
     found = get_request(request.user, request_id)
     if found is None:
         raise NotFound
@@ -329,13 +330,13 @@ def create_request(request: HttpRequest, payload: IntakeIn) -> Status[IntakeOut]
 @router.get("/foi/requests", response=list[RequestOut], summary="申请办理队列")
 def list_foi_requests(
     request: HttpRequest,
-    organ_id: int,
+    organ_id: Id,
     overdue: bool = False,
-    due_within: int | None = None,
-    unit_id: int | None = None,
+    due_within: Annotated[int, Field(ge=0, le=60)] | None = None,
+    unit_id: Id | None = None,
     status: Literal["open", "closed", "all"] = "open",
-    limit: int = 50,
-    offset: int = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[RequestOut]:
     """``overdue=true``: past the due date and not paused; ``due_within=N``: due within N
     working days from today; ``unit_id``: assigned to that handling unit."""
@@ -358,12 +359,12 @@ def list_foi_requests(
 
 
 @router.get("/foi/requests/{request_id}", response=RequestDetailOut, summary="读取申请")
-def read_request(request: HttpRequest, request_id: int) -> RequestDetailOut:
+def read_request(request: HttpRequest, request_id: Id) -> RequestDetailOut:
     return _detail(_request(request, request_id))
 
 
 @router.post("/foi/requests/{request_id}/events", response=RequestDetailOut, summary="记录办理事件")
-def add_event(request: HttpRequest, request_id: int, payload: EventIn) -> RequestDetailOut:
+def add_event(request: HttpRequest, request_id: Id, payload: EventIn) -> RequestDetailOut:
     target = _request(request, request_id)
     user, on = request.user, payload.on or today_local()
     kind = payload.type
@@ -432,7 +433,7 @@ def add_event(request: HttpRequest, request_id: int, payload: EventIn) -> Reques
     url_name="foi_letter",
     summary="下载文书（.docx）",
 )
-def download_letter(request: HttpRequest, request_id: int, letter_id: int) -> FileResponse:
+def download_letter(request: HttpRequest, request_id: Id, letter_id: Id) -> FileResponse:
     target = _request(request, request_id)
     letter = target.letters.filter(pk=letter_id).first()
     if letter is None:

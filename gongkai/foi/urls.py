@@ -7,10 +7,10 @@ app_name = "foi"
 urlpatterns = [
     path("", views.queue_view, name="queue"),
     path("intake/", views.intake_view, name="intake"),
-    path("<int:pk>/", views.detail_view, name="detail"),
-    path("<int:pk>/action/", views.action_view, name="action"),
-    path("<int:pk>/letters/<int:letter_id>/", views.letter_view, name="letter"),
-    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_view, name="attachment"),
+    path("<id:pk>/", views.detail_view, name="detail"),
+    path("<id:pk>/action/", views.action_view, name="action"),
+    path("<id:pk>/letters/<id:letter_id>/", views.letter_view, name="letter"),
+    path("<id:pk>/attachments/<id:attachment_id>/", views.attachment_view, name="attachment"),
     path("letters/", views.templates_view, name="templates"),
     path("export/", views.export_view, name="export"),
 ]

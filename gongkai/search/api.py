@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from gongkai.core.apitypes import Id, Page, Year
 from gongkai.search.backends import Filters
 from gongkai.search.selectors import search
 
@@ -32,10 +33,10 @@ class SearchOut(Schema):
 def search_api(
     request: HttpRequest,
     q: str = "",
-    page: int = 1,
-    organ_id: int | None = None,
-    node_id: int | None = None,
-    year: int | None = None,
+    page: Page = 1,
+    organ_id: Id | None = None,
+    node_id: Id | None = None,
+    year: Year | None = None,
     publisher: str = "",
     kind: str = "",
 ) -> SearchOut:

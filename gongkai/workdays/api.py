@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from gongkai.core.apitypes import Days, Year
 from gongkai.core.errors import InvalidInput, NotFound
 from gongkai.workdays.clock import ClockEventData, explain_clock
 from gongkai.workdays.selectors import count_start_day, get_calendar
@@ -49,7 +50,7 @@ class CalendarYearOut(Schema):
 
 
 @router.get("/workdays/add", response=AddOut, summary="推算第 N 个工作日")
-def add(request: HttpRequest, start: dt.date, n: int) -> AddOut:
+def add(request: HttpRequest, start: dt.date, n: Days) -> AddOut:
     """Return the n-th working day strictly after ``start`` with the day-by-day proof."""
     if not 1 <= n <= MAX_DAYS:
         raise InvalidInput(
@@ -90,7 +91,7 @@ def between(request: HttpRequest, a: dt.date, b: dt.date) -> BetweenOut:
 
 
 @router.get("/workdays/calendar/{year}", response=CalendarYearOut, summary="某年节假日与调休")
-def calendar_year(request: HttpRequest, year: int) -> CalendarYearOut:
+def calendar_year(request: HttpRequest, year: Year) -> CalendarYearOut:
     calendar = get_calendar()
     if not calendar.first_year <= year <= calendar.last_year:
         raise NotFound

@@ -6,6 +6,6 @@ app_name = "workdays"
 
 urlpatterns = [
     path("", views.year_view, name="current"),
-    path("<int:year>/", views.year_view, name="year"),
+    path("<id:year>/", views.year_view, name="year"),
     path("import/", views.import_view, name="import"),
 ]

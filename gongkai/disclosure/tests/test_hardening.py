@@ -125,7 +125,7 @@ def test_node_codes_are_slugs_that_no_page_of_the_organ_uses(world: Any) -> None
     organ_pages = {
         route.split("/")[2]
         for route in routes(get_resolver().url_patterns)
-        if route.startswith("xxgk/<int:organ_id>/")
+        if route.startswith("xxgk/<id:organ_id>/")
         and route.count("/") == 3
         and route.endswith("/")
         and "<" not in route.split("/")[2]
