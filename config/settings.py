@@ -174,9 +174,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- Background jobs (django-tasks) ---------------------------------------------------------------
 GONGKAI_TASK_BACKEND = env_choice("GONGKAI_TASK_BACKEND", "db", ("db", "rq", "immediate"))
 REDIS_URL = env_str("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+# The workers must build django-tasks' job class: RQ's own cannot call a Task.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 if GONGKAI_TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif GONGKAI_TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
