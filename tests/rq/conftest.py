@@ -112,8 +112,15 @@ class Workers:
 
     def ensure_running(self) -> None:
         """Restart any worker a test killed, and wait until all listen."""
+        from rq import Worker
+
         for name in NAMES:
             if self.processes[name].poll() is not None:
+                # A killed worker stays registered until its key expires, and RQ refuses a new
+                # worker of the same name until then: record its death first.
+                dead = Worker.find_by_key(f"rq:worker:{name}", connection=_redis())
+                if dead is not None:
+                    dead.register_death()
                 self.start(name)
         self.wait_registered()
 
@@ -125,12 +132,6 @@ class Workers:
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        # A dead worker stays registered until its key expires; forget it at once.
-        from rq import Worker
-
-        worker = Worker.find_by_key(f"rq:worker:{name}", connection=_redis())
-        if worker is not None:
-            worker.register_death()
 
     def stop(self) -> None:
         for process in self.processes.values():

@@ -7,12 +7,14 @@ result); a worker killed mid-task, with its work horse, leaves the job to the ot
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.rq.conftest import NAMES, Workers, wait_for
+from tests.rq.conftest import NAMES, RECOVERY_SECONDS, Workers, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,3 +95,92 @@ def test_a_reminder_run_is_recorded_by_a_worker_process(rq_tasks: Workers, demo_
     assert result.return_value["reminders"] > 0
     assert result.worker_ids[0] in NAMES
     assert Notification.objects.filter(kind="reminder").count() == result.return_value["reminders"]
+
+
+def _started(marker: Path) -> list[tuple[str, int]]:
+    """Who started the held task so far: (worker name, work horse pid), in order."""
+    path = marker.with_suffix(".started")
+    if not path.exists():
+        return []
+    return [(w, int(pid)) for w, pid in (line.split() for line in path.read_text().splitlines())]
+
+
+def test_a_job_whose_worker_is_killed_is_finished_by_the_other_worker(
+    rq_tasks: Workers, tmp_path: Path
+) -> None:
+    """The worker and its work horse are SIGKILLed mid-task, as when its machine stops: the job
+    waits out its heartbeat, then the other worker's maintenance hands it over."""
+    from django_tasks import TaskResultStatus
+
+    from tests.rq.tasks import hold_task
+
+    marker = tmp_path / "job"
+    marker.with_suffix(".hold").touch()
+    queued = hold_task.enqueue(str(marker))
+    [(victim, horse)] = wait_for(
+        "the held task to start", lambda: _started(marker), seconds=30, logs=rq_tasks.logs
+    )
+    [survivor] = set(NAMES) - {victim}
+    rq_tasks.kill(victim, horse)
+    marker.with_suffix(".hold").unlink()
+
+    result = wait_for(
+        "the other worker to finish the job",
+        lambda: _finished(hold_task, queued.id),
+        seconds=5 * RECOVERY_SECONDS,
+        logs=rq_tasks.logs,
+    )
+    assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
+    assert [w for w, _ in _started(marker)] == [victim, survivor]
+    assert marker.read_text() == survivor
+    assert result.worker_ids == [survivor]
+
+
+def test_a_job_whose_work_horse_is_killed_runs_again_a_bounded_number_of_times(
+    rq_tasks: Workers, settings: Any, tmp_path: Path
+) -> None:
+    """The work horse alone is SIGKILLed (as by the OOM killer), again and again: its worker
+    puts the job back each time, until the retries are spent; then the job has failed."""
+    from django_tasks import TaskResultStatus
+
+    from tests.rq.tasks import hold_task
+
+    marker = tmp_path / "job"
+    marker.with_suffix(".hold").touch()
+    queued = hold_task.enqueue(str(marker))
+    attempts = settings.GONGKAI_TASK_RETRIES + 1
+    for attempt in range(1, attempts + 1):
+        started = wait_for(
+            f"attempt {attempt}",
+            lambda n=attempt: len(_started(marker)) >= n and _started(marker),
+            seconds=30,
+            logs=rq_tasks.logs,
+        )
+        os.kill(started[-1][1], signal.SIGKILL)
+
+    result = wait_for(
+        "the job to fail", lambda: _finished(hold_task, queued.id), seconds=30, logs=rq_tasks.logs
+    )
+    assert result.status == TaskResultStatus.FAILED
+    assert len(_started(marker)) == attempts
+    assert not marker.exists()
+    assert all(process.poll() is None for process in rq_tasks.processes.values())
+
+
+def test_a_task_that_raises_is_not_run_again(rq_tasks: Workers, tmp_path: Path) -> None:
+    """An exception is the task's result, as with the database backend: one run, failed."""
+    from django_tasks import TaskResultStatus
+
+    from tests.rq.tasks import failing_task
+
+    runs = tmp_path / "runs"
+    queued = failing_task.enqueue(str(runs))
+    result = wait_for(
+        "the task to fail",
+        lambda: _finished(failing_task, queued.id),
+        seconds=30,
+        logs=rq_tasks.logs,
+    )
+    assert result.status == TaskResultStatus.FAILED
+    assert result.errors[-1].exception_class_path == "builtins.RuntimeError"
+    assert runs.read_text().splitlines() == ["run"]
