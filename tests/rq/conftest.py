@@ -26,7 +26,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("GONGKAI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-NAMES = ("gk-test-a", "gk-test-b")
+NAMES = (f"gk-test-a-{os.getpid()}", f"gk-test-b-{os.getpid()}")  # unique among live workers
 # How long a silent worker's job waits for another worker (GONGKAI_TASK_RECOVERY_SECONDS).
 RECOVERY_SECONDS = 4
 RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
