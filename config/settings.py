@@ -174,9 +174,19 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- Background jobs (django-tasks) ---------------------------------------------------------------
 GONGKAI_TASK_BACKEND = env_choice("GONGKAI_TASK_BACKEND", "db", ("db", "rq", "immediate"))
 REDIS_URL = env_str("GONGKAI_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+# The workers must build django-tasks' job class (RQ's own cannot call a Task); gongkai's queue
+# and worker hand a dead worker's job to another worker (gongkai/core/taskqueue.py): after
+# GONGKAI_TASK_RECOVERY_SECONDS of silence, at most GONGKAI_TASK_RETRIES times.
+RQ = {
+    "JOB_CLASS": "django_tasks_rq.Job",
+    "QUEUE_CLASS": "gongkai.core.taskqueue.Queue",
+    "WORKER_CLASS": "gongkai.core.taskqueue.Worker",
+}
+GONGKAI_TASK_RECOVERY_SECONDS = env_int("GONGKAI_TASK_RECOVERY_SECONDS", 120, minimum=3)
+GONGKAI_TASK_RETRIES = env_int("GONGKAI_TASK_RETRIES", 2, minimum=0)
 if GONGKAI_TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif GONGKAI_TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

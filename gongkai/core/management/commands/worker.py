@@ -13,8 +13,11 @@ class Command(BaseCommand):
     help = "运行后台任务处理进程（GONGKAI_TASK_BACKEND=db 或 rq）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", action="store_true", help="处理完当前积压的任务后退出。")
         parser.add_argument(
-            "--batch", action="store_true", help="处理完当前积压的任务后退出（仅数据库后端）。"
+            "--name",
+            default=None,
+            help="进程在 Redis 中的名称，如 主机名-序号（仅 rq 后端；默认随机）。",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -23,7 +26,10 @@ class Command(BaseCommand):
             extra = ["--batch"] if options["batch"] else []
             call_command("db_worker", "--queue-name", "*", "--no-reload", *extra)
         elif backend == "rq":
-            call_command("rqworker", "default", *(["--burst"] if options["batch"] else []))
+            extra = ["--burst"] if options["batch"] else []
+            if options["name"]:
+                extra += ["--name", options["name"]]
+            call_command("rqworker", "default", *extra)
         else:
             raise CommandError(
                 "GONGKAI_TASK_BACKEND=immediate 时任务在请求中直接执行，无需 worker。"
