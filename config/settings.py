@@ -12,6 +12,7 @@ from config.env import (
     env_int,
     env_list,
     env_path,
+    env_secret,
     env_str,
     env_tiers,
     env_timezone,
@@ -120,6 +121,15 @@ GONGKAI_LOGIN_LOCKOUT_MINUTES = env_int("GONGKAI_LOGIN_LOCKOUT_MINUTES", 15, min
 GONGKAI_SESSION_IDLE_MINUTES = env_int("GONGKAI_SESSION_IDLE_MINUTES", 30, minimum=1)
 GONGKAI_REQUIRE_2FA = env_bool("GONGKAI_REQUIRE_2FA", False)
 GONGKAI_UPLOAD_MAX_MB = env_int("GONGKAI_UPLOAD_MAX_MB", 50, minimum=1)
+# The audit chain's key (HMAC-SHA256), kept out of the database: whoever can write the database
+# but not read this cannot recompute a record's hash. Empty: made once in var/audit_key (0600).
+# Not derived from SECRET_KEY, which is rotated after a leak: that would orphan every record.
+GONGKAI_AUDIT_KEY = env_secret("GONGKAI_AUDIT_KEY", var_dir=VAR_DIR, filename="audit_key")
+# Signed checkpoints of the chain's head (JSON lines, appended daily and on demand), which
+# verify_audit checks the newest records against: keep a copy off this machine.
+GONGKAI_AUDIT_CHECKPOINT_FILE = env_path(
+    "GONGKAI_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl", base=BASE_DIR
+)
 
 # Idle time-out is enforced (and audited) by IdleTimeoutMiddleware; the cookie only caps the
 # session's total life so that an idle session is still there to be ended with a message.
