@@ -189,6 +189,13 @@ elif GONGKAI_TASK_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# A task a worker claimed and never finished (the worker was killed, the machine lost power) is
+# run again once it has been RUNNING this long — more than the longest task takes, since a task
+# still running then would run twice (tasks are idempotent) — and given up after this many
+# attempts (a task that kills its worker every time).
+GONGKAI_TASK_STALE_MINUTES = env_int("GONGKAI_TASK_STALE_MINUTES", 15, minimum=1)
+GONGKAI_TASK_MAX_ATTEMPTS = env_int("GONGKAI_TASK_MAX_ATTEMPTS", 3, minimum=1)
+
 # Count the day of receipt when it is a working day (RULES §1.3 ❓: off by default).
 GONGKAI_COUNT_START_DAY = env_bool("GONGKAI_COUNT_START_DAY", False)
 
