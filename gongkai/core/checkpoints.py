@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,11 +195,11 @@ def _signed(seq: int, head_hash: str, keyed_from: int) -> Checkpoint:
     return Checkpoint(**{**asdict(cp), "sig": _sign(cp.payload())})
 
 
-def write_checkpoint(*, actor: Any) -> Checkpoint:
+def write_checkpoint(*, actor: Any, progress: Callable[[int], None] | None = None) -> Checkpoint:
     """Verify the chain, then sign its head and append the checkpoint to the file; the audit
     record of it (``core.audit.checkpointed``) follows the head it anchors. A chain that does
     not verify is never signed (``ChainBroken``): the checkpoint would vouch for the damage."""
-    report = verify_chain()
+    report = verify_chain(progress=progress)
     if report.problem is not None:
         raise ChainBroken(
             _("审计日志校验未通过，不能为它签署检查点：%(reason)s。")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import time
 from typing import Any
@@ -25,6 +26,9 @@ from gongkai.core.services import reclaim_stale_tasks
 logger = logging.getLogger(__name__)
 ROUND_TASKS = 100  # tasks run between two looks for stale ones, at most
 RECLAIM_EVERY = 60.0  # seconds between two looks for stale tasks
+STOP_SIGNALS = tuple(
+    sig for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGQUIT", None)) if sig
+)
 
 
 class CountingWorker(Worker):
@@ -62,27 +66,31 @@ def run_db_worker(*, batch: bool, interval: float = 1.0) -> None:
     # The library logs each round's start and end at INFO: once a second when idle.
     logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
     name = worker_id()
+    handlers = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
     reclaimed_at = float("-inf")
-    while True:
-        if time.monotonic() - reclaimed_at >= RECLAIM_EVERY:
-            _reclaim()
-            reclaimed_at = time.monotonic()
-        worker = CountingWorker(
-            queue_names=["*"],
-            interval=interval,
-            batch=True,  # return when the queue is empty: the loop looks for stale tasks
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=ROUND_TASKS,
-            worker_id=name,
-            excluded_queue_names=[],
-        )
-        worker.configure_signals()
-        worker.run()
-        ran = worker.ran
-        if not worker.running:  # stopped by a signal
-            return
-        if batch and ran == 0:
-            return
-        if ran == 0:
-            time.sleep(interval)
+    try:
+        while True:
+            if time.monotonic() - reclaimed_at >= RECLAIM_EVERY:
+                _reclaim()
+                reclaimed_at = time.monotonic()
+            worker = CountingWorker(
+                queue_names=["*"],
+                interval=interval,
+                batch=True,  # return when the queue is empty: the loop looks for stale tasks
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=ROUND_TASKS,
+                worker_id=name,
+                excluded_queue_names=[],
+            )
+            worker.configure_signals()
+            worker.run()
+            if not worker.running:  # stopped by a signal
+                return
+            if worker.ran == 0:
+                if batch:
+                    return
+                time.sleep(interval)
+    finally:  # the caller's handlers again (a command run in a longer process: tests)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.core.actors import SYSTEM
 from gongkai.core.checkpoints import ChainBroken, checkpoint_file, paper_line, write_checkpoint
+from gongkai.core.models import AuditEvent
 
 
 class Command(BaseCommand):
@@ -24,11 +25,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        total = AuditEvent.objects.count()
+        show = sys.stderr.isatty() and total > 0
+
+        def progress(done: int) -> None:
+            if show:
+                sys.stderr.write(
+                    "\r"
+                    + _("校验中 %(done)d/%(total)d（%(pct)d%%）")
+                    % {"done": done, "total": total, "pct": min(done * 100 // total, 100)}
+                )
+                sys.stderr.flush()
+
         try:
-            cp = write_checkpoint(actor=SYSTEM)
+            cp = write_checkpoint(actor=SYSTEM, progress=progress)
         except ChainBroken as error:
+            if show:
+                sys.stderr.write("\n")
             self.stderr.write(error.message)
             sys.exit(1)
+        if show:
+            sys.stderr.write("\n")
         if options["print"]:
             self.stdout.write(paper_line(cp))
             return
