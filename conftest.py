@@ -68,6 +68,13 @@ def _own_site_root(settings: Any, tmp_path_factory: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings: Any, tmp_path_factory: Any) -> None:
+    """Each test checks the audit chain against checkpoints of its own (none at first)."""
+    folder = tmp_path_factory.mktemp("audit")
+    settings.GONGKAI_AUDIT_CHECKPOINT_FILE = folder / "audit-checkpoints.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar() -> Any:
     """Each test sees the calendar of its own database, not one cached by an earlier test."""
     from gongkai.workdays.selectors import forget_calendar

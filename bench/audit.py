@@ -39,7 +39,7 @@ def main() -> None:
         record_event,
         verify_chain,
     )
-    from gongkai.core.models import AuditEvent
+    from gongkai.core.models import AuditEvent, AuditScheme
 
     call_command("migrate", verbosity=0)
 
@@ -49,7 +49,7 @@ def main() -> None:
             record_event("bench.event.written", actor=SYSTEM, changes={"i": i, "单位": "办公室"})
     write_seconds = time.perf_counter() - started
 
-    # Fill the chain up to --events quickly: same hashing, bulk inserts.
+    # Fill the chain up to --events quickly: same hashing (keyed), bulk inserts.
     last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
     seq, prev = last if last else (0, GENESIS_HASH)
     base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -73,7 +73,7 @@ def main() -> None:
             "prev_hash": prev,
         }
         prev = _digest(tuple(fields[name] for name in _HASHED_FIELDS))
-        batch.append(AuditEvent(**fields, hash=prev))
+        batch.append(AuditEvent(**fields, scheme=AuditScheme.HMAC_SHA256, hash=prev))
         if len(batch) == 20_000:
             with transaction.atomic():
                 AuditEvent.objects.bulk_create(batch)

@@ -138,23 +138,37 @@ def env_database(name: str, *, sqlite_path: Path) -> dict[str, Any]:
     return config
 
 
-def secret_key_from(name: str, *, var_dir: Path) -> str:
-    """Return the secret key: from the variable, else one generated once and kept under var/."""
+def env_secret(
+    name: str, *, var_dir: Path, filename: str, minimum: int = 32, nbytes: int = 32
+) -> str:
+    """Return a secret: the variable's value (at least ``minimum`` characters), else one made
+    once from ``nbytes`` random bytes and kept in ``var_dir/filename`` (created 0600, never
+    rewritten).
+
+    The file is for one machine (embedded mode); several servers must share one value, so they
+    set the variable. ``O_EXCL``: two processes starting together keep the first value written.
+    """
     value = _raw(name)
     if value:
-        if len(value) < 32:
-            raise _fail(name, "***", "至少 32 个字符的随机字符串")
+        if len(value) < minimum:
+            raise _fail(name, "***", f"至少 {minimum} 个字符的随机字符串")
         return value
-    key_file = var_dir / "secret_key"
+    key_file = var_dir / filename
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
     var_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    # O_EXCL: two processes starting together keep the first key written.
+    key = secrets.token_urlsafe(nbytes)
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return key_file.read_text(encoding="utf-8").strip()
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key)
+        handle.flush()
+        os.fsync(handle.fileno())
     return key
+
+
+def secret_key_from(name: str, *, var_dir: Path) -> str:
+    """Return the secret key: from the variable, else one generated once and kept under var/."""
+    return env_secret(name, var_dir=var_dir, filename="secret_key", nbytes=50)

@@ -12,6 +12,7 @@ from config.env import (
     env_int,
     env_list,
     env_path,
+    env_secret,
     env_str,
     env_tiers,
     env_timezone,
@@ -124,6 +125,15 @@ GONGKAI_LOGIN_IP_WINDOW_MINUTES = env_int("GONGKAI_LOGIN_IP_WINDOW_MINUTES", 15,
 GONGKAI_SESSION_IDLE_MINUTES = env_int("GONGKAI_SESSION_IDLE_MINUTES", 30, minimum=1)
 GONGKAI_REQUIRE_2FA = env_bool("GONGKAI_REQUIRE_2FA", False)
 GONGKAI_UPLOAD_MAX_MB = env_int("GONGKAI_UPLOAD_MAX_MB", 50, minimum=1)
+# The audit chain's key (HMAC-SHA256), kept out of the database: whoever can write the database
+# but not read this cannot recompute a record's hash. Empty: made once in var/audit_key (0600).
+# Not derived from SECRET_KEY, which is rotated after a leak: that would orphan every record.
+GONGKAI_AUDIT_KEY = env_secret("GONGKAI_AUDIT_KEY", var_dir=VAR_DIR, filename="audit_key")
+# Signed checkpoints of the chain's head (JSON lines, appended daily and on demand), which
+# verify_audit checks the newest records against: keep a copy off this machine.
+GONGKAI_AUDIT_CHECKPOINT_FILE = env_path(
+    "GONGKAI_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl", base=BASE_DIR
+)
 
 # Idle time-out is enforced (and audited) by IdleTimeoutMiddleware; the cookie only caps the
 # session's total life so that an idle session is still there to be ended with a message.
@@ -192,6 +202,13 @@ elif GONGKAI_TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# A task a worker claimed and never finished (the worker was killed, the machine lost power) is
+# run again once it has been RUNNING this long — more than the longest task takes, since a task
+# still running then would run twice (tasks are idempotent) — and given up after this many
+# attempts (a task that kills its worker every time).
+GONGKAI_TASK_STALE_MINUTES = env_int("GONGKAI_TASK_STALE_MINUTES", 15, minimum=1)
+GONGKAI_TASK_MAX_ATTEMPTS = env_int("GONGKAI_TASK_MAX_ATTEMPTS", 3, minimum=1)
 
 # Count the day of receipt when it is a working day (RULES §1.3 ❓: off by default).
 GONGKAI_COUNT_START_DAY = env_bool("GONGKAI_COUNT_START_DAY", False)

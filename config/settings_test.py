@@ -11,6 +11,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Never the installation's own checkpoints (each test gets a file of its own: conftest.py).
+GONGKAI_AUDIT_CHECKPOINT_FILE = VAR_DIR / "test-audit-checkpoints.jsonl"  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # Let the test runner TRUNCATE the audit table between tests; UPDATE and DELETE stay refused.
     DATABASES["default"]["OPTIONS"] = {"options": "-c gongkai.allow_audit_truncate=on"}  # noqa: F405

@@ -15,6 +15,8 @@ class CoreConfig(AppConfig):
 
         register_converter(IdConverter, "id")
 
+        from gongkai.core.checkpoints import anchor_after_migrate
         from gongkai.core.maintenance import analyze_after_migrate
 
         post_migrate.connect(analyze_after_migrate, sender=self)
+        post_migrate.connect(anchor_after_migrate, sender=self)

@@ -1,28 +1,43 @@
 """Write and verify the hash-chained audit log (审计日志).
 
-Each record's hash is SHA-256 over its own fields and the previous record's hash, so changing,
-inserting or removing any row breaks the chain from that row on. Appends are serialised: on
-PostgreSQL by a transaction-level advisory lock, on SQLite by IMMEDIATE transactions.
+Each record's hash covers its own fields and the previous record's hash, so changing, inserting
+or removing a row in the middle breaks the chain from that row on. Two more faults are closed:
+
+- Rewriting a row and recomputing every later hash: since the audit key exists each hash is an
+  HMAC-SHA256 under ``GONGKAI_AUDIT_KEY`` (kept outside the database), which nobody with only the
+  database can recompute. Rows from before the key keep their plain SHA-256 (``AuditScheme``);
+  a plain row after a keyed one, or past the boundary the checkpoints sign, is a downgrade.
+- Deleting the newest rows, which leaves a shorter chain that is whole: ``verify_chain`` checks
+  the chain against signed checkpoints of its head written outside the database
+  (``gongkai.core.checkpoints``, daily and on demand).
+
+Appends are serialised: on PostgreSQL by a transaction-level advisory lock, on SQLite by
+IMMEDIATE transactions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
+import hmac
 import ipaddress
 import json
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core.actors import SystemActor
 from gongkai.core.context import current_request_info
-from gongkai.core.models import AuditEvent
+from gongkai.core.models import AuditEvent, AuditScheme
 
 GENESIS_HASH = "0" * 64
 # Arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
@@ -53,8 +68,62 @@ def _ts(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _digest(parts: tuple[Any, ...]) -> str:
-    """Hash the record fields in chain order: seq, time, organ, actor … user agent, prev hash."""
+# Sub-keys of the audit key, one per use (a MAC of a distinct label: an HKDF expand step), so
+# that a checkpoint's signature can never pass for a record's hash or the other way round.
+_CHAIN_LABEL = b"gongkai audit chain v1"
+_CHECKPOINT_LABEL = b"gongkai audit checkpoint v1"
+_KEY_ID_LABEL = b"gongkai audit key id v1"
+
+
+@functools.lru_cache(maxsize=4)
+def _subkeys(master: str) -> tuple[bytes, bytes, str]:
+    raw = master.encode("utf-8")
+    return (
+        hmac.digest(raw, _CHAIN_LABEL, "sha256"),
+        hmac.digest(raw, _CHECKPOINT_LABEL, "sha256"),
+        hmac.digest(raw, _KEY_ID_LABEL, "sha256").hex()[:12],
+    )
+
+
+def chain_key() -> bytes:
+    """The key of the records' HMAC, derived from ``GONGKAI_AUDIT_KEY``."""
+    return _subkeys(str(settings.GONGKAI_AUDIT_KEY))[0]
+
+
+def checkpoint_key() -> bytes:
+    """The key that signs checkpoints, derived from ``GONGKAI_AUDIT_KEY``."""
+    return _subkeys(str(settings.GONGKAI_AUDIT_KEY))[1]
+
+
+def key_id() -> str:
+    """A short public name of the audit key (a MAC of a label: it reveals nothing of the key),
+    written into checkpoints so that a changed key is named as such."""
+    return _subkeys(str(settings.GONGKAI_AUDIT_KEY))[2]
+
+
+@functools.lru_cache(maxsize=4)
+def _hmac_sha256(key: bytes) -> Callable[[bytes], str]:
+    """HMAC-SHA256 under ``key`` (RFC 2104) as a function of the message, with the key's inner
+    and outer blocks hashed once: a copy of each state per message instead of the whole key
+    schedule (measured: ~1.8 µs a record against ~5 µs for ``hmac.digest``; verifying a
+    million records must stay within seconds)."""
+    block = (key if len(key) <= 64 else hashlib.sha256(key).digest()).ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def mac(message: bytes) -> str:
+        first = inner.copy()
+        first.update(message)
+        second = outer.copy()
+        second.update(first.digest())
+        return second.hexdigest()
+
+    return mac
+
+
+def _digest(parts: tuple[Any, ...], scheme: int = AuditScheme.HMAC_SHA256) -> str:
+    """Hash the record fields in chain order: seq, time, organ, actor … user agent, prev hash;
+    an HMAC under the audit key unless the record is from before the key (``scheme``)."""
     (seq, created_at, organ_id, actor_id, actor_label, action, object_type, object_id,
      object_repr, changes, ip, user_agent, prev_hash) = parts  # fmt: skip
     text = _SEP.join(
@@ -74,7 +143,9 @@ def _digest(parts: tuple[Any, ...]) -> str:
             prev_hash,
         )
     )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if scheme == AuditScheme.SHA256:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _hmac_sha256(chain_key())(text.encode("utf-8"))
 
 
 _HASHED_FIELDS = (
@@ -94,9 +165,10 @@ _HASHED_FIELDS = (
 )
 
 
-def compute_hash(**fields: Any) -> str:
-    """Return the SHA-256 hex digest that seals one audit record onto its ``prev_hash``."""
-    return _digest(tuple(fields[name] for name in _HASHED_FIELDS))
+def compute_hash(*, scheme: int = AuditScheme.HMAC_SHA256, **fields: Any) -> str:
+    """Return the hex digest that seals one audit record onto its ``prev_hash``: HMAC-SHA256
+    under the audit key, or plain SHA-256 for a record from before the key (``scheme``)."""
+    return _digest(tuple(fields[name] for name in _HASHED_FIELDS), scheme)
 
 
 def _lock_chain() -> None:
@@ -180,7 +252,8 @@ def record_event(
             "user_agent": clean_text(info.user_agent)[:400],
             "prev_hash": prev_hash,
         }
-        event = AuditEvent(**fields, hash=compute_hash(**fields))
+        scheme = AuditScheme.HMAC_SHA256
+        event = AuditEvent(**fields, scheme=scheme, hash=compute_hash(**fields, scheme=scheme))
         event.save(force_insert=True)
     return event
 
@@ -194,23 +267,34 @@ def diff_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str
 
 @dataclass(frozen=True)
 class ChainProblem:
-    seq: int
-    pk: int
+    """One fault found: ``seq``/``pk`` name the record when there is one; ``code`` is stable,
+    ``reason`` says it in Chinese."""
+
+    seq: int | None
+    pk: int | None
+    code: str
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class ChainReport:
     checked: int
-    problem: ChainProblem | None
+    problems: list[ChainProblem] = field(default_factory=list)
+    head: tuple[int, str] | None = None  # the last record checked: (seq, hash)
+    checkpoints: int = 0  # valid checkpoints the chain was compared with
+    notes: list[str] = field(default_factory=list)  # warnings that are not faults
+
+    @property
+    def problem(self) -> ChainProblem | None:
+        return self.problems[0] if self.problems else None
 
     @property
     def ok(self) -> bool:
-        return self.problem is None
+        return not self.problems
 
 
 # The chain's fields rendered as text by the database itself, in hash order, so that verifying a
-# million records needs no per-row Python conversion: only a join and a SHA-256.
+# million records needs no per-row Python conversion: only a join and a SHA-256 (or HMAC).
 _TEXT_COLUMNS = {
     "postgresql": (
         "seq::text",
@@ -245,42 +329,154 @@ _TEXT_COLUMNS = {
         "prev_hash",
     ),
 }
+_NEVER = 1 << 62  # no boundary known: only "no plain record after a keyed one" applies
 
 
-def verify_chain(*, chunk_size: int = 20_000, progress: Any = None) -> ChainReport:
-    """Walk the whole chain in order and return the first record that does not fit, if any.
+@dataclass
+class _Walk:
+    checked: int = 0
+    problem: ChainProblem | None = None
+    head: tuple[int, str] | None = None
+    anchored: dict[int, str] = field(default_factory=dict)  # hashes at the checkpoints' seqs
 
-    ``progress``, when given, is called with the number of records checked so far.
-    """
+
+def _walk(
+    *,
+    keyed_from: int,
+    anchors: set[int],
+    chunk_size: int,
+    progress: Callable[[int], None] | None,
+) -> _Walk:
+    """Walk the chain in order up to the first record that does not fit. Rule per record: the
+    sequence goes on by one, ``prev_hash`` is the hash before it, its hash is its content's
+    (HMAC under the audit key, or SHA-256 for a record from before the key), and it is keyed
+    if it is at or past ``keyed_from`` or after a keyed record (else: a downgrade)."""
     columns = ", ".join(_TEXT_COLUMNS[connection.vendor])
     table = AuditEvent._meta.db_table
-    sql = f"SELECT id, hash, seq, {columns} FROM {table} ORDER BY {table}.seq"  # noqa: S608
+    sql = f"SELECT id, hash, seq, scheme, {columns} FROM {table} ORDER BY {table}.seq"  # noqa: S608
     sha256 = hashlib.sha256
+    mac = _hmac_sha256(chain_key())
     join = _SEP.join
+    keyed, plain = AuditScheme.HMAC_SHA256.value, AuditScheme.SHA256.value
+    keyed_since = keyed_from
+    walk = _Walk()
     expected_prev = GENESIS_HASH
-    checked = 0
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(chunk_size):
             for row in rows:
-                stored = row[1]
+                pk, stored, seq, scheme = row[0], row[1], row[2], row[3]
                 problem = None
-                if row[2] != checked + 1:
+                if seq != walk.checked + 1:
                     problem = (
-                        "missing records before this one"
-                        if row[2] > checked + 1
-                        else "sequence repeats"
+                        ("gap", _("此前缺少记录（序号不连续）"))
+                        if seq > walk.checked + 1
+                        else ("repeat", _("序号重复"))
                     )
-                elif row[15] != expected_prev:
-                    problem = "previous hash does not match the record before it"
-                elif sha256(join(row[3:]).encode()).hexdigest() != stored:
-                    problem = "content does not match its hash"
+                elif row[16] != expected_prev:
+                    problem = ("prev_mismatch", _("“前一条哈希”与前一条记录的哈希不符"))
+                elif scheme == keyed:
+                    if mac(join(row[4:]).encode()) != stored:
+                        problem = (
+                            "content_mismatch",
+                            _(
+                                "内容与其哈希不符：记录被改动，"
+                                "或其哈希不是用本系统的审计密钥计算的（疑似被重算）"
+                            ),
+                        )
+                    keyed_since = min(keyed_since, seq)
+                elif scheme == plain:
+                    if seq >= keyed_since:
+                        problem = (
+                            "downgraded",
+                            _(
+                                "此记录只有不带密钥的 SHA-256 哈希，而自序号 %(since)d 起"
+                                "每条记录都应带审计密钥：疑似被降级重算"
+                            )
+                            % {"since": keyed_since},
+                        )
+                    elif sha256(join(row[4:]).encode()).hexdigest() != stored:
+                        problem = ("content_mismatch", _("内容与其哈希不符：记录被改动"))
+                else:
+                    problem = ("unknown_scheme", _("哈希方式 %(s)s 未知") % {"s": scheme})
                 if problem is not None:
-                    return ChainReport(checked, ChainProblem(row[2], row[0], problem))
+                    walk.problem = ChainProblem(seq, pk, *problem)
+                    return walk
+                if seq in anchors:
+                    walk.anchored[seq] = stored
                 expected_prev = stored
-                checked += 1
+                walk.checked += 1
+                walk.head = (seq, stored)
             if progress is not None:
-                progress(checked)
+                progress(walk.checked)
     if progress is not None:
-        progress(checked)
-    return ChainReport(checked, None)
+        progress(walk.checked)
+    return walk
+
+
+def verify_chain(
+    *, chunk_size: int = 20_000, progress: Callable[[int], None] | None = None
+) -> ChainReport:
+    """Verify the whole chain and compare it with the signed checkpoints; return every fault.
+
+    Faults: a record that does not fit the chain (the first one; see ``_walk``), a checkpoint
+    line whose signature does not verify, a newest record below a checkpoint's sequence (the
+    newest records were deleted), a record at a checkpoint's sequence with another hash (the
+    chain before it was rewritten). ``progress``, when given, is called with the number of
+    records checked so far.
+    """
+    from gongkai.core import checkpoints
+
+    read = checkpoints.read_checkpoints()
+    report = ChainReport(0, problems=list(read.problems))
+    valid = read.valid
+    keyed_from = min((cp.keyed_from for cp in valid), default=_NEVER)
+    walk = _walk(
+        keyed_from=keyed_from,
+        anchors={cp.seq for cp in valid},
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+    report.checked, report.head = walk.checked, walk.head
+    if walk.problem is not None:
+        report.problems.append(walk.problem)
+    newest = AuditEvent.objects.aggregate(newest=Max("seq"))["newest"] or 0
+    cut = max(valid, key=lambda cp: cp.seq, default=None)
+    if cut is not None and cut.seq > newest:
+        report.problems.append(
+            ChainProblem(
+                None,
+                None,
+                "tail_deleted",
+                _(
+                    "最新的记录序号为 %(newest)d，而检查点（%(at)s）已记到序号 %(seq)d："
+                    "此后的记录被删除"
+                )
+                % {"newest": newest, "at": cut.local_time(), "seq": cut.seq},
+            )
+        )
+    for cp in sorted(valid, key=lambda cp: cp.seq):
+        found = walk.anchored.get(cp.seq)
+        if found is not None and found != cp.hash:
+            report.problems.append(
+                ChainProblem(
+                    cp.seq,
+                    None,
+                    "checkpoint_mismatch",
+                    _(
+                        "序号 %(seq)d 的记录与检查点（%(at)s）的哈希不符："
+                        "此前的记录被改动、删除或整段重写"
+                    )
+                    % {"seq": cp.seq, "at": cp.local_time()},
+                )
+            )
+            break
+    report.checkpoints = len(valid)
+    if not read.lines:
+        report.notes.append(
+            _(
+                "尚无检查点：删除最新的记录无法被发现。"
+                "请运行 gongkai audit_checkpoint（每日维护任务也会写入）。"
+            )
+        )
+    return report

@@ -31,8 +31,19 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         return self.filter(organ_id__in=organ_ids)
 
 
+class AuditScheme(models.IntegerChoices):
+    """How a record's hash was made. Records written before the audit key existed keep their
+    plain SHA-256 (migration ``0003_audit_scheme`` marks them); every record since is an
+    HMAC-SHA256 under ``GONGKAI_AUDIT_KEY``, which nobody with only the database can recompute.
+    A keyed record is never followed by a plain one (``verify_chain`` calls that a downgrade)."""
+
+    SHA256 = 1, _("SHA-256（启用审计密钥之前）")
+    HMAC_SHA256 = 2, _("HMAC-SHA256（审计密钥）")
+
+
 class AuditEvent(models.Model):
-    """One audited action. Rows form a SHA-256 chain: each hash covers the previous one.
+    """One audited action. Rows form a hash chain: each hash covers the previous one, keyed
+    with the audit key (``scheme``) since it exists.
 
     Actor and organ are kept as plain ids plus a label so that the record stays what it was
     when written, whatever later happens to the user or organ.
@@ -53,6 +64,7 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(_("浏览器标识"), max_length=400, blank=True)
     prev_hash = models.CharField(_("前一条哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    scheme = models.PositiveSmallIntegerField(_("哈希方式"), choices=AuditScheme.choices)
 
     objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -20,8 +20,14 @@ from gongkai.publishing import selectors
 FIXED = ["/", "/feed.xml", "/sitemap.xml", "/sitemaps/pages.xml", "/robots.txt", "/404.html"]
 
 
+def organ_pages(organ_id: int) -> list[str]:
+    """The organ's own pages: its column page, 公开指南 (none until a version is saved) and
+    权责清单."""
+    return [f"/xxgk/{organ_id}/", f"/xxgk/{organ_id}/guide/", f"/xxgk/{organ_id}/powers/"]
+
+
 def organ_urls(organ: Organ) -> list[str]:
-    urls = [f"/xxgk/{organ.pk}/", f"/xxgk/{organ.pk}/guide/", f"/xxgk/{organ.pk}/powers/"]
+    urls = organ_pages(organ.pk)
     for node in CatalogueNode.objects.filter(organ=organ, is_active=True).order_by("pk"):
         urls += node_urls(node, numbered=True)
     return urls

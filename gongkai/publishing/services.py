@@ -11,14 +11,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -153,12 +152,21 @@ def _settle(root: Path, staged: Staged, path: str, body: bytes) -> Written | Non
 
 
 def _record(
-    written: Iterable[Written], *, source: str, version: int = 0, fresh: bool = False
+    written: Iterable[Written],
+    *,
+    source: str,
+    as_of: dt.datetime,
+    version: int = 0,
+    fresh: bool = False,
 ) -> None:
     """Enter written files in the manifest (``fresh``: into an empty one: plain inserts; else
     each replaces the row of its path). Plain SQL: a build enters hundreds of thousands of
-    rows, a publication two dozen on its critical path."""
-    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows, a publication two dozen on its critical path.
+
+    ``written_at`` is ``as_of``: a moment before the database was read for these files, so a
+    source changed after it (``updated_at`` later than it) is newer than its page — what
+    ``check_site`` reports as stale."""
+    at = connection.ops.adapt_datetimefield_value(as_of)
     quote = connection.ops.quote_name
     fields = ("path", "sha256", "size", "source", "version", "written_at")
     columns = ", ".join(quote(c) for c in fields)
@@ -180,10 +188,10 @@ def _record(
             )
 
 
-def _enter(result: Published, *, source: str, version: int) -> None:
+def _enter(result: Published, *, source: str, version: int, as_of: dt.datetime) -> None:
     """Enter what a publication wrote and removed in the manifest."""
     with transaction.atomic():
-        _record(result.written, source=source, version=version)
+        _record(result.written, source=source, version=version, as_of=as_of)
         if result.removed:
             PublishedFile.objects.filter(path__in=result.removed).delete()
 
@@ -213,6 +221,7 @@ def _publish(item_ids: list[int]) -> Published:
     from gongkai.disclosure.models import DisclosureItem
 
     result = Published()
+    as_of = timezone.now()  # before the snapshot: what it reads is at least this new
     # One snapshot for the pages it changes and for what they show: the count that places an
     # item's numbered page is the count its lists are rendered with.
     with selectors.snapshot(), selectors.build_cache(full=False):
@@ -237,7 +246,35 @@ def _publish(item_ids: list[int]) -> Published:
         result,
         source=f"disclosure.item:{one.pk}" if one else "build",
         version=one.version if one else 0,
+        as_of=as_of,
     )
+    return result
+
+
+def publish_urls(urls: list[str], *, source: str) -> Published:
+    """Rewrite the pages at ``urls`` (a page that no longer exists loses its file) from one
+    snapshot, and enter them in the manifest: the organ's pages after its 权责清单 or 公开指南
+    changed, and the pages ``repair_site`` rewrites."""
+    as_of = timezone.now()
+    result = Published()
+    with selectors.snapshot(), selectors.build_cache(full=False):
+        root = live_dir()
+        for batch in _chunks(urls, CATCH_UP_BATCH):
+            result.add(_render_to(root, batch))
+    _enter(result, source=source, version=0, as_of=as_of)
+    return result
+
+
+def publish_organ_pages(organ_id: int) -> Published:
+    """Rewrite an organ's own pages — its column page, 公开指南 and 权责清单 — which no item's
+    publication writes: after a new guide version or an imported list."""
+    return publish_urls(pages.organ_pages(organ_id), source=f"accounts.organ:{organ_id}")
+
+
+def copy_assets() -> Published:
+    """Copy the public CSS and JS into the live site again, and enter them."""
+    result = Published(written=_copy_assets(live_dir()))
+    _enter(result, source="assets", version=0, as_of=timezone.now())
     return result
 
 
@@ -344,7 +381,7 @@ def _build(jobs: int, progress: Progress | None) -> Built:
         flushed = flusher.submit(os.sync)
         with transaction.atomic():
             PublishedFile.objects.all().delete()  # the index of files, rebuilt with the release
-            _record(written, source="build", fresh=True)
+            _record(written, source="build", fresh=True, as_of=started)
         flushed.result()
     _point(site_root(), release)
     # Publications made while the build ran wrote into the release it has just replaced, or
@@ -401,53 +438,6 @@ def _remove_stale(release: Path, keep: set[str]) -> None:
         if rel and removed == len(files):
             with contextlib.suppress(OSError):  # not empty: a directory below it stays
                 os.rmdir(directory)
-
-
-# --- check ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Checked:
-    missing: list[str] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)
-    altered: list[str] = field(default_factory=list)
-    unpublished: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.extra or self.altered or self.unpublished)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def check_site() -> Checked:
-    """Compare the files on disk with the manifest, and the manifest with the database."""
-    root = live_dir()
-    result = Checked()
-    on_disk: set[str] = set()
-    for directory, _dirs, files in os.walk(root):
-        for name in files:
-            if name.startswith(".") and name.endswith((".tmp", ".link")):
-                continue  # a write in progress
-            on_disk.add(str(PurePosixPath(Path(directory, name).relative_to(root).as_posix())))
-    known = dict(PublishedFile.objects.values_list("path", "sha256"))
-    sizes = dict(PublishedFile.objects.values_list("path", "size"))
-    result.missing = sorted(set(known) - on_disk)
-    result.extra = sorted(on_disk - set(known))
-    for path in sorted(on_disk & set(known)):
-        target = root / path
-        if target.stat().st_size != sizes[path] or _sha256(target) != known[path]:
-            result.altered.append(path)
-    for url in pages.item_urls():
-        if file_for_url(url) not in known:
-            result.unpublished.append(url)
-    return result
 
 
 def last_build_age() -> dt.timedelta | None:

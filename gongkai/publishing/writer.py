@@ -189,3 +189,18 @@ def file_for_url(url: str) -> str:
     if item is not None:
         return f"xxgk/items/{item.group(1)}.html"
     return (url.lstrip("/") + "index.html") if url.endswith("/") else url.lstrip("/")
+
+
+def url_for_file(path: str) -> str:
+    """The URL a site file was published for (``file_for_url`` backwards; a ``.gz`` twin gives
+    its page's): ``a/b/index.html`` → ``/a/b/``, ``xxgk/items/7.html`` → ``/xxgk/items/7/``."""
+    rel = path.lstrip("/")
+    ext = os.path.splitext(rel.removesuffix(".gz"))[1]
+    if rel.endswith(".gz") and ext in COMPRESSED:
+        rel = rel.removesuffix(".gz")
+    item = ITEM_FILE.match(rel)
+    if item is not None:
+        return f"/xxgk/items/{item.group(1)}/"
+    if rel == "index.html" or rel.endswith("/index.html"):
+        return "/" + rel.removesuffix("index.html")
+    return "/" + rel

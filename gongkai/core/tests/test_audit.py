@@ -60,7 +60,8 @@ def test_changed_content_is_found_at_that_record() -> None:
     assert report.problem is not None
     assert report.problem.seq == 3
     assert report.checked == 2
-    assert "hash" in report.problem.reason
+    assert report.problem.code == "content_mismatch"
+    assert "哈希不符" in report.problem.reason
 
 
 def test_rehashed_row_breaks_the_next_link() -> None:
@@ -77,7 +78,8 @@ def test_deleted_row_is_found_as_a_gap() -> None:
     report = verify_chain()
     assert report.problem is not None
     assert report.problem.seq == 3
-    assert "missing" in report.problem.reason
+    assert report.problem.code == "gap"
+    assert "缺少记录" in report.problem.reason
 
 
 def test_verify_audit_command_exits_non_zero_naming_the_record() -> None:

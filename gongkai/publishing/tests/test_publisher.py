@@ -26,28 +26,15 @@ from django.test import Client
 
 from gongkai.accounts.choices import Role
 from gongkai.disclosure import services as disclosure
-from gongkai.disclosure.catalogue import ensure_catalogue
 from gongkai.disclosure.models import DisclosureItem
 from gongkai.disclosure.tests.test_workflow import _draft, _through
 from gongkai.publishing import pages, selectors
+from gongkai.publishing.check import check_site
 from gongkai.publishing.nginx import local_conf
-from gongkai.publishing.services import build_site, check_site, live_dir, publish_item
+from gongkai.publishing.services import build_site, live_dir, publish_item
 from gongkai.publishing.writer import file_for_url, safe_relative, write_atomic, write_file
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site(settings: Any, tmp_path: Path) -> Path:
-    settings.GONGKAI_SITE_ROOT = tmp_path / "site"
-    settings.GONGKAI_SITE_PAGE_SIZE = 3
-    settings.GONGKAI_SITE_URL = "https://gk.example.gov.cn"
-    return settings.GONGKAI_SITE_ROOT
-
-
-@pytest.fixture
-def nodes(world: Any) -> dict[str, Any]:
-    return {n.code: n for n in ensure_catalogue(world.organ)}
 
 
 def _files(root: Path) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""gongkai verify_audit: walk the audit hash chain; exit 1 naming the first bad record."""
+"""gongkai verify_audit: walk the audit chain and compare it with the signed checkpoints; exit 1
+naming every fault found (the first bad record, deleted newest records, altered checkpoints)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,27 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from gongkai.core.audit import verify_chain
 from gongkai.core.models import AuditEvent
 
 
+def grouped(digest: str, digits: int = 20) -> str:
+    """A hash's first ``digits`` hex digits in groups of four, as written on paper."""
+    return " ".join(digest[i : i + 4] for i in range(0, digits, 4))
+
+
 class Command(BaseCommand):
-    help = "校验审计日志哈希链；发现问题时以非零状态退出并指出第一条有问题的记录。"
+    help = _("校验审计日志哈希链并与已签名的检查点核对；发现问题时以非零状态退出并逐条指出。")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--quiet", action="store_true", help="不显示进度。")
+        parser.add_argument("--quiet", action="store_true", help=_("不显示进度。"))
+        parser.add_argument(
+            "--seq",
+            type=int,
+            help=_("另外显示该序号记录的哈希前 20 位（与纸质记录核对）。"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = AuditEvent.objects.count()
@@ -25,18 +37,48 @@ class Command(BaseCommand):
 
         def progress(done: int) -> None:
             if show and total:
-                sys.stderr.write(f"\r校验中 {done}/{total}（{done * 100 // total}%）")
+                sys.stderr.write(
+                    "\r"
+                    + _("校验中 %(done)d/%(total)d（%(pct)d%%）")
+                    % {"done": done, "total": total, "pct": done * 100 // total}
+                )
                 sys.stderr.flush()
 
         report = verify_chain(progress=progress)
         if show:
             sys.stderr.write("\n")
         elapsed = time.perf_counter() - started
-        if report.problem is not None:
-            p = report.problem
+        if options["seq"] is not None:
+            found = AuditEvent.objects.filter(seq=options["seq"]).values_list("hash", flat=True)
+            digest = found.first()
+            self.stdout.write(
+                _("序号 %(seq)d 哈希 %(hash)s") % {"seq": options["seq"], "hash": grouped(digest)}
+                if digest
+                else _("序号 %(seq)d 的记录不存在。") % {"seq": options["seq"]}
+            )
+        if not report.ok:
+            for p in report.problems:
+                if p.seq is not None and p.pk is not None:
+                    self.stderr.write(
+                        _("审计日志校验失败：记录 seq=%(seq)d（id=%(pk)d）：%(reason)s。")
+                        % {"seq": p.seq, "pk": p.pk, "reason": p.reason}
+                    )
+                else:
+                    self.stderr.write(_("审计日志校验失败：%(reason)s。") % {"reason": p.reason})
             self.stderr.write(
-                f"审计日志校验失败：第一条有问题的记录 seq={p.seq}（id={p.pk}）：{p.reason}。"
-                f"此前 {report.checked} 条记录完好。"
+                _("此前 %(n)d 条记录完好。") % {"n": report.checked}
+                if report.checked < total
+                else _("共 %(n)d 条记录。") % {"n": report.checked}
             )
             sys.exit(1)
-        self.stdout.write(f"审计日志完好：{report.checked} 条记录，用时 {elapsed:.2f} 秒。")
+        self.stdout.write(
+            _("审计日志完好：%(n)d 条记录，与 %(k)d 个检查点相符，用时 %(s).2f 秒。")
+            % {"n": report.checked, "k": report.checkpoints, "s": elapsed}
+        )
+        if report.head is not None:
+            seq, digest = report.head
+            self.stdout.write(
+                _("链头：序号 %(seq)d 哈希 %(hash)s") % {"seq": seq, "hash": grouped(digest)}
+            )
+        for note in report.notes:
+            self.stdout.write(note)

@@ -1,4 +1,5 @@
-"""gongkai worker: run background tasks with the configured backend (database or Redis/RQ)."""
+"""gongkai worker: run background tasks with the configured backend (database or Redis/RQ);
+with the database backend, tasks left RUNNING by a killed worker are run again."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         backend = settings.GONGKAI_TASK_BACKEND
         if backend == "db":
-            extra = ["--batch"] if options["batch"] else []
-            call_command("db_worker", "--queue-name", "*", "--no-reload", *extra)
+            from gongkai.core.worker import run_db_worker
+
+            run_db_worker(batch=options["batch"])
         elif backend == "rq":
             extra = ["--burst"] if options["batch"] else []
             if options["name"]:
