@@ -143,3 +143,11 @@ def require(user: Any, action: Action, *, organ: Organ, unit: Unit | None = None
         else:
             message = _("您在“%(organ)s”没有执行此操作的权限。") % {"organ": organ.name}
         raise NotPermitted(message, details={"action": str(action)})
+
+
+def require_different_person(actor: Any, *earlier: int | None, message: str) -> None:
+    """Raise ``NotPermitted`` with ``message`` if ``actor`` is one of the users (ids) who acted
+    at an earlier step of the same piece of work (separation of duties, 职责分离): nobody checks
+    their own work. The system itself (no id) is never refused here."""
+    if getattr(actor, "pk", None) in {pk for pk in earlier if pk is not None}:
+        raise NotPermitted(message, details={"rule": "separation_of_duties"})

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, require
 from gongkai.core.audit import record_event
-from gongkai.core.errors import InvalidInput
+from gongkai.core.errors import DomainError, InvalidInput
 from gongkai.core.publishable import announce
 from gongkai.core.time import today_local
 from gongkai.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, MEDIA_TYPES, UploadPolicy
@@ -44,6 +44,7 @@ from gongkai.disclosure.models import (
     IndexCounter,
     ItemVersion,
 )
+from gongkai.disclosure.permissions import Step, require_separation
 from gongkai.disclosure.selectors import get_disclosure_settings
 from gongkai.disclosure.structured import DETAIL_FIELDS, clean_details
 
@@ -192,6 +193,12 @@ def _require_change_date(item: DisclosureItem) -> None:
         )
 
 
+def _add_author(item: DisclosureItem, actor: Any) -> None:
+    """Count ``actor`` among the authors of the item's current draft (separation of duties)."""
+    if getattr(actor, "pk", None) is not None:
+        item.authors.add(actor)
+
+
 @transaction.atomic
 def create_draft(
     organ: Organ,
@@ -211,6 +218,7 @@ def create_draft(
     _check_fields(organ, all_fields, kind=fields.get("kind", ItemKind.GENERAL))
     _check_change_date(version=0, formed_on=formed_on, changed_on=fields.get("changed_on"))
     item = DisclosureItem.objects.create(organ=organ, created_by=actor, **all_fields)
+    _add_author(item, actor)
     record_event(
         "disclosure.item.created",
         actor=actor,
@@ -246,6 +254,7 @@ def update_draft(item: DisclosureItem, *, actor: Any, **fields: Any) -> Disclosu
     for key, value in fields.items():
         setattr(item, key, value)
     item.save()
+    _add_author(item, actor)
     after = {
         k: getattr(item, k + "_id" if k in ("node", "unit", "interprets") else k) for k in fields
     }
@@ -283,6 +292,7 @@ def add_attachment(
     attachment._detected_extension = detected.extension  # type: ignore[attr-defined]
     attachment.file.save(upload.name or "file", upload, save=False)
     attachment.save()
+    _add_author(item, actor)
     record_event(
         "disclosure.attachment.added",
         actor=actor,
@@ -324,17 +334,20 @@ def submit_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
     if not item.body.strip() and not item.attachments.filter(is_removed=False).exists():
         raise InvalidInput(_("正文和附件不能都为空。"), details={"field": "body"})
     _require_change_date(item)
+    _add_author(item, actor)
     _transition(item, actor=actor, to=ItemStatus.SUBMITTED, action="submitted")
     return item
 
 
 @transaction.atomic
 def review_item(item: DisclosureItem, *, actor: Any, decision: str, basis: str) -> DisclosureItem:
-    """Record the 保密审查 decision with its legal basis; 不予公开 stops the item."""
+    """Record the 保密审查 decision with its legal basis; 不予公开 stops the item. None of the
+    item's authors reviews it (separation of duties, ``disclosure.permissions``)."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.REVIEW, organ=item.organ)
     if item.status != ItemStatus.SUBMITTED:
         raise WrongState
+    require_separation(item, actor, Step.REVIEW)
     if decision not in ReviewDecision.values:
         raise InvalidInput(_("审查意见无效。"), details={"field": "decision"})
     if decision != ReviewDecision.DISCLOSE and not basis.strip():
@@ -374,11 +387,13 @@ def return_item(item: DisclosureItem, *, actor: Any, reason: str) -> DisclosureI
 
 @transaction.atomic
 def approve_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
-    """The leader's approval after a positive 保密审查."""
+    """The leader's approval after a positive 保密审查, by someone who neither wrote the item nor
+    (where three people are required) reviewed it (``disclosure.permissions``)."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.APPROVE, organ=item.organ)
     if item.status != ItemStatus.REVIEWED:
         raise WrongState
+    require_separation(item, actor, Step.APPROVE)
     item.approved_by = actor
     _transition(
         item, actor=actor, to=ItemStatus.APPROVED, action="approved", fields=["approved_by"]
@@ -524,6 +539,9 @@ def start_revision(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
     if item.status != ItemStatus.PUBLISHED:
         raise WrongState
     item.review_decision, item.review_basis, item.changed_on = "", "", None
+    # A revision is a new piece of writing: its authors are whoever starts and edits it.
+    item.authors.clear()
+    _add_author(item, actor)
     _transition(
         item,
         actor=actor,
@@ -609,6 +627,20 @@ def update_disclosure_settings(
 def bulk_review(
     items: Sequence[DisclosureItem], *, actor: Any, decision: str, basis: str
 ) -> list[DisclosureItem]:
-    """Record the same 保密审查 decision for several submitted items (each audited)."""
+    """Record the same 保密审查 decision for several submitted items (each audited), each under
+    the rules of ``review_item`` — separation of duties included; one refusal, naming its item,
+    refuses them all."""
+    reviewed = []
     with transaction.atomic():
-        return [review_item(item, actor=actor, decision=decision, basis=basis) for item in items]
+        for item in items:
+            try:
+                reviewed.append(review_item(item, actor=actor, decision=decision, basis=basis))
+            except DomainError as refused:
+                message = _("“%(title)s”：%(reason)s") % {
+                    "title": item.title,
+                    "reason": refused.message,
+                }
+                raise type(refused)(
+                    message, code=refused.code, details={**refused.details, "item": item.pk}
+                ) from None
+    return reviewed

@@ -33,6 +33,7 @@ from gongkai.disclosure.forms import (
     ValidityForm,
 )
 from gongkai.disclosure.models import Attachment, CatalogueNode, DisclosureItem
+from gongkai.disclosure.permissions import Step, separation_problem
 from gongkai.disclosure.selectors import (
     PUBLIC_ITEM_TEMPLATE,
     SORTS,
@@ -205,6 +206,14 @@ def item_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     versions = list(list_versions(item))
     diff = diff_versions(versions[1], versions[0]) if len(versions) > 1 else []
+    reviewer = item.status == ItemStatus.SUBMITTED and can(user, Action.REVIEW, organ=organ)
+    approver = item.status == ItemStatus.REVIEWED and can(user, Action.APPROVE, organ=organ)
+    # Separation of duties: an author (or, at approval, the reviewer) is told why not.
+    separation = (
+        separation_problem(item, user, Step.REVIEW if reviewer else Step.APPROVE)
+        if reviewer or approver
+        else ""
+    )
     return render(
         request,
         "disclosure/item.html",
@@ -222,10 +231,10 @@ def item_view(request: HttpRequest, pk: int) -> HttpResponse:
             and can(user, Action.ACT_FOR_UNIT, organ=organ, unit=item.unit),
             "may_revise": item.status == ItemStatus.PUBLISHED
             and can(user, Action.ACT_FOR_UNIT, organ=organ, unit=item.unit),
-            "may_review": item.status == ItemStatus.SUBMITTED
-            and can(user, Action.REVIEW, organ=organ),
-            "may_approve": item.status == ItemStatus.REVIEWED
-            and can(user, Action.APPROVE, organ=organ),
+            "may_review": reviewer and not separation,
+            "may_approve": approver and not separation,
+            "may_return": reviewer or approver,
+            "separation": separation,
             "may_publish": item.status == ItemStatus.APPROVED
             and can(user, Action.COORDINATE, organ=organ),
             "may_withdraw": item.version > 0
@@ -326,10 +335,17 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已审查 %(n)d 项。") % {"n": len(chosen)})
                 return redirect("disclosure:review_queue")
+    items = list(pending[:200])
+    # Separation of duties: the reviewer's own drafts wait for another reviewer.
+    own = set(
+        pending.filter(pk__in=[i.pk for i in items], authors=request.user.pk).values_list(
+            "pk", flat=True
+        )
+    )
     return render(
         request,
         "disclosure/review_queue.html",
-        {"items": pending[:200], "form": form},
+        {"items": items, "own": own, "form": form},
         status=400 if form.errors else 200,
     )
 
