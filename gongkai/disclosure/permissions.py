@@ -5,6 +5,10 @@ its authors (``DisclosureItem.authors``: whoever created, edited, attached to or
 current draft or revision) do not review or approve it, and — where the platform requires three
 people (``GONGKAI_DISCLOSURE_DISTINCT_PEOPLE``, default 3) — its reviewer does not approve it.
 The 公开办's publication of an approved item is not a check of its content and is not limited.
+
+Before publication an item goes back to draft (``return_item``) by whoever acts on it at its
+stage: the reviewer while it waits for 保密审查, the leader while it waits for approval, the 公开办
+or the leader once approved (``RETURNED_BY``).
 """
 
 from __future__ import annotations
@@ -15,9 +19,18 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from gongkai.accounts.permissions import require_different_person
+from gongkai.accounts.permissions import Action, can, require, require_different_person
 from gongkai.core.errors import NotPermitted
+from gongkai.disclosure.choices import ItemStatus
+from gongkai.disclosure.errors import WrongState
 from gongkai.disclosure.models import DisclosureItem
+
+# status → the actions, any one of which may return an item at that status to its unit.
+RETURNED_BY: dict[str, tuple[Action, ...]] = {
+    ItemStatus.SUBMITTED: (Action.REVIEW,),
+    ItemStatus.REVIEWED: (Action.APPROVE,),
+    ItemStatus.APPROVED: (Action.COORDINATE, Action.APPROVE),
+}
 
 
 class Step(StrEnum):
@@ -67,3 +80,21 @@ def separation_problem(item: DisclosureItem, actor: Any, step: Step) -> str:
     except NotPermitted as refused:
         return refused.message
     return ""
+
+
+def may_return(item: DisclosureItem, user: Any) -> bool:
+    """Return whether ``user`` may send the item back to draft at its present status."""
+    actions = RETURNED_BY.get(item.status, ())
+    return any(can(user, action, organ=item.organ) for action in actions)
+
+
+def require_may_return(item: DisclosureItem, actor: Any) -> None:
+    """Raise ``WrongState`` unless the item waits for review, approval or publication, and
+    ``NotPermitted`` unless ``actor`` acts on it at that stage."""
+    actions = RETURNED_BY.get(item.status)
+    if actions is None:
+        raise WrongState(
+            _("只有待审查、待审批或待发布的信息可以退回；已发布的信息请“修订”或撤回。")
+        )
+    if not may_return(item, actor):
+        require(actor, actions[0], organ=item.organ)

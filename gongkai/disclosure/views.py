@@ -20,6 +20,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.time import today_local
 from gongkai.disclosure import services
 from gongkai.disclosure.catalogue import ensure_catalogue
+from gongkai.disclosure.checks import publication_problems
 from gongkai.disclosure.choices import ItemKind, ItemStatus
 from gongkai.disclosure.forms import (
     AttachmentForm,
@@ -33,7 +34,7 @@ from gongkai.disclosure.forms import (
     ValidityForm,
 )
 from gongkai.disclosure.models import Attachment, CatalogueNode, DisclosureItem
-from gongkai.disclosure.permissions import Step, separation_problem
+from gongkai.disclosure.permissions import Step, may_return, separation_problem
 from gongkai.disclosure.selectors import (
     PUBLIC_ITEM_TEMPLATE,
     SORTS,
@@ -197,6 +198,14 @@ def edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+BEFORE_PUBLICATION = (
+    ItemStatus.DRAFT,
+    ItemStatus.SUBMITTED,
+    ItemStatus.REVIEWED,
+    ItemStatus.APPROVED,
+)
+
+
 @login_required
 def item_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item(request.user, pk)
@@ -233,7 +242,9 @@ def item_view(request: HttpRequest, pk: int) -> HttpResponse:
             and can(user, Action.ACT_FOR_UNIT, organ=organ, unit=item.unit),
             "may_review": reviewer and not separation,
             "may_approve": approver and not separation,
-            "may_return": reviewer or approver,
+            "may_return": may_return(item, user),
+            # 发布前检查: what would stop publication, told before anyone is stopped by it.
+            "problems": publication_problems(item) if item.status in BEFORE_PUBLICATION else [],
             "separation": separation,
             "may_publish": item.status == ItemStatus.APPROVED
             and can(user, Action.COORDINATE, organ=organ),
