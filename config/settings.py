@@ -223,6 +223,12 @@ EMAIL_PORT = env_int("GONGKAI_EMAIL_PORT", 25, minimum=1)
 # Proactive disclosure (条例 第二十六条 and 三同步).
 GONGKAI_DISCLOSURE_WORKING_DAYS = env_int("GONGKAI_DISCLOSURE_WORKING_DAYS", 20, minimum=1)
 GONGKAI_INTERPRETATION_BLOCKS = env_bool("GONGKAI_INTERPRETATION_BLOCKS", True)
+# 保密审查 (条例 第十七条) by people other than the author: 3 = author, reviewer and approver are
+# three people; 2 = the reviewer may also approve. A platform setting, set by the operator, not by
+# the coordinators it binds (等保 2.0 separation of duties); self-review (1) is not offered.
+GONGKAI_DISCLOSURE_DISTINCT_PEOPLE = int(
+    env_choice("GONGKAI_DISCLOSURE_DISTINCT_PEOPLE", "3", ("2", "3"))
+)
 GONGKAI_INTERPRETATION_DAYS = env_int("GONGKAI_INTERPRETATION_DAYS", 3, minimum=0)
 GONGKAI_GUIDE_REVIEW_DAYS = env_int("GONGKAI_GUIDE_REVIEW_DAYS", 365, minimum=1)
 # 规范性文件 validity and expiry reminder (RULES §10 ❓: recalled, not verified — configuration).

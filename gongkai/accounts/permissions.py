@@ -2,7 +2,14 @@
 
 Roles are held per organ. A coordinator's role also reaches every organ the organ supervises
 (a city's 公开办 over its departments). An editor acts only for the units of their membership
-and the units below them. A platform superuser (system administrator) may do everything.
+and the units below them.
+
+三权分立 (等保 2.0; DESIGN.md): the platform's system administrator (``is_superuser``) and an
+organ's administrator role manage organs, units, users and (the superuser) the calendar, and do
+no business step — drafting, 保密审查, approval, publication, request handling or plan
+coordination (``BUSINESS_ACTIONS``) — whatever other roles the account holds. Only the system
+itself (``SYSTEM``: commands and jobs) passes every rule. A person who acted at one step of an
+item does not check it at the next (``require_different_person``).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.accounts.choices import Role
 from gongkai.accounts.models import Membership, Organ, Unit
+from gongkai.core.actors import SystemActor
 from gongkai.core.errors import NotPermitted
 
 
@@ -36,7 +44,6 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_ORGAN,
             Action.MANAGE_USERS,
             Action.MANAGE_UNITS,
-            Action.ACT_FOR_UNIT,
             Action.VIEW_AUDIT,
         }
     ),
@@ -48,6 +55,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.LEADER: frozenset({Action.VIEW, Action.APPROVE}),
     Role.AUDITOR: frozenset({Action.VIEW, Action.VIEW_AUDIT}),
 }
+# The work of the organ itself, never done by a system administrator (三权分立).
+BUSINESS_ACTIONS = frozenset(
+    {Action.ACT_FOR_UNIT, Action.COORDINATE, Action.REVIEW, Action.APPROVE}
+)
+# What a platform system administrator may do in every organ.
+SUPERUSER_ACTIONS = frozenset(Action) - BUSINESS_ACTIONS
 # Roles whose unit-scoped actions are limited to the units of their membership.
 UNIT_SCOPED_ROLES = frozenset({Role.EDITOR})
 
@@ -102,8 +115,10 @@ def can(user: Any, action: Action, *, organ: Organ, unit: Unit | None = None) ->
         return False
     if unit is not None and unit.organ_id != organ.pk:
         return False
-    if user.is_superuser:
+    if isinstance(user, SystemActor):
         return True
+    if user.is_superuser:
+        return action in SUPERUSER_ACTIONS
     for membership in _memberships(user):
         role = membership.role
         if action not in ROLE_ACTIONS.get(role, frozenset()):
@@ -128,3 +143,11 @@ def require(user: Any, action: Action, *, organ: Organ, unit: Unit | None = None
         else:
             message = _("您在“%(organ)s”没有执行此操作的权限。") % {"organ": organ.name}
         raise NotPermitted(message, details={"action": str(action)})
+
+
+def require_different_person(actor: Any, *earlier: int | None, message: str) -> None:
+    """Raise ``NotPermitted`` with ``message`` if ``actor`` is one of the users (ids) who acted
+    at an earlier step of the same piece of work (separation of duties, 职责分离): nobody checks
+    their own work. The system itself (no id) is never refused here."""
+    if getattr(actor, "pk", None) in {pk for pk in earlier if pk is not None}:
+        raise NotPermitted(message, details={"rule": "separation_of_duties"})

@@ -45,7 +45,7 @@ from gongkai.accounts.models import (
     UnitGroup,
     User,
 )
-from gongkai.accounts.permissions import Action, forget_cached_roles, require
+from gongkai.accounts.permissions import Action, can, forget_cached_roles, require
 from gongkai.accounts.validators import validate_credit_code
 from gongkai.core.audit import diff_fields, record_event
 from gongkai.core.errors import DomainError, InvalidInput, NotPermitted
@@ -206,14 +206,15 @@ def create_unit(
 
 @transaction.atomic
 def update_unit(unit: Unit, *, actor: Any, **fields: Any) -> Unit:
-    """Change a unit. Structure needs MANAGE_UNITS; a unit's own contacts need ACT_FOR_UNIT."""
+    """Change a unit. Structure needs MANAGE_UNITS; a unit's own contacts need MANAGE_UNITS or
+    ACT_FOR_UNIT (its own editors)."""
     unknown = set(fields) - set(UNIT_STRUCTURE_FIELDS) - set(UNIT_CONTACT_FIELDS)
     if unknown:
         raise InvalidInput(details={"fields": sorted(unknown)})
     organ = unit.organ
     if set(fields) & set(UNIT_STRUCTURE_FIELDS):
         require(actor, Action.MANAGE_UNITS, organ=organ)
-    else:
+    elif not can(actor, Action.MANAGE_UNITS, organ=organ):
         require(actor, Action.ACT_FOR_UNIT, organ=organ, unit=unit)
     if "name" in fields:
         fields["name"] = str(fields["name"]).strip()

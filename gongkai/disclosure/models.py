@@ -210,6 +210,12 @@ class DisclosureItem(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Separation of duties (条例 第十七条; ``disclosure.permissions``): who wrote what is to be
+    # reviewed — whoever created, edited, attached to or submitted the draft since the current
+    # round began (its creation, or the start of a revision); none of them reviews or approves it.
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("拟稿人")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

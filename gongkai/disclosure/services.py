@@ -8,7 +8,6 @@ year under a row lock, so concurrent publications never share or skip a number.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,17 +16,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.permissions import Action, require
 from gongkai.core.audit import record_event
-from gongkai.core.errors import InvalidInput
+from gongkai.core.errors import DomainError, InvalidInput
 from gongkai.core.publishable import announce
 from gongkai.core.time import today_local
 from gongkai.core.uploads import DOCUMENT_TYPES, IMAGE_TYPES, MEDIA_TYPES, UploadPolicy
+from gongkai.disclosure.checks import require_publishable
 from gongkai.disclosure.choices import (
     InterpretationForm,
     ItemKind,
@@ -35,7 +34,7 @@ from gongkai.disclosure.choices import (
     ReviewDecision,
     Validity,
 )
-from gongkai.disclosure.errors import InterpretationFormMissing, InterpretationMissing, WrongState
+from gongkai.disclosure.errors import WrongState
 from gongkai.disclosure.models import (
     Attachment,
     CatalogueNode,
@@ -44,7 +43,7 @@ from gongkai.disclosure.models import (
     IndexCounter,
     ItemVersion,
 )
-from gongkai.disclosure.selectors import get_disclosure_settings
+from gongkai.disclosure.permissions import Step, require_may_return, require_separation
 from gongkai.disclosure.structured import DETAIL_FIELDS, clean_details
 
 ATTACHMENT_POLICY = UploadPolicy(allowed={**DOCUMENT_TYPES, **IMAGE_TYPES, **MEDIA_TYPES})
@@ -183,13 +182,10 @@ def _check_change_date(
         raise InvalidInput(_("信息变更日期不能晚于今天。"), details={"field": "changed_on"})
 
 
-def _require_change_date(item: DisclosureItem) -> None:
-    """条例 第二十六条 (RULES §2.3): a revision says when the information changed."""
-    if item.version > 0 and item.changed_on is None:
-        raise InvalidInput(
-            _("修订须填写信息变更日期：公开时限自信息变更之日起计算（条例第二十六条）。"),
-            details={"field": "changed_on"},
-        )
+def _add_author(item: DisclosureItem, actor: Any) -> None:
+    """Count ``actor`` among the authors of the item's current draft (separation of duties)."""
+    if getattr(actor, "pk", None) is not None:
+        item.authors.add(actor)
 
 
 @transaction.atomic
@@ -211,6 +207,7 @@ def create_draft(
     _check_fields(organ, all_fields, kind=fields.get("kind", ItemKind.GENERAL))
     _check_change_date(version=0, formed_on=formed_on, changed_on=fields.get("changed_on"))
     item = DisclosureItem.objects.create(organ=organ, created_by=actor, **all_fields)
+    _add_author(item, actor)
     record_event(
         "disclosure.item.created",
         actor=actor,
@@ -246,6 +243,7 @@ def update_draft(item: DisclosureItem, *, actor: Any, **fields: Any) -> Disclosu
     for key, value in fields.items():
         setattr(item, key, value)
     item.save()
+    _add_author(item, actor)
     after = {
         k: getattr(item, k + "_id" if k in ("node", "unit", "interprets") else k) for k in fields
     }
@@ -283,6 +281,7 @@ def add_attachment(
     attachment._detected_extension = detected.extension  # type: ignore[attr-defined]
     attachment.file.save(upload.name or "file", upload, save=False)
     attachment.save()
+    _add_author(item, actor)
     record_event(
         "disclosure.attachment.added",
         actor=actor,
@@ -318,29 +317,34 @@ def _transition(
 
 @transaction.atomic
 def submit_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
-    """Send a draft to 保密审查."""
+    """Send a draft to 保密审查 — only one that could be published as it stands
+    (``checks.publication_problems``)."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     _require_editable(item, actor)
-    if not item.body.strip() and not item.attachments.filter(is_removed=False).exists():
-        raise InvalidInput(_("正文和附件不能都为空。"), details={"field": "body"})
-    _require_change_date(item)
+    require_publishable(item)
+    _add_author(item, actor)
     _transition(item, actor=actor, to=ItemStatus.SUBMITTED, action="submitted")
     return item
 
 
 @transaction.atomic
 def review_item(item: DisclosureItem, *, actor: Any, decision: str, basis: str) -> DisclosureItem:
-    """Record the 保密审查 decision with its legal basis; 不予公开 stops the item."""
+    """Record the 保密审查 decision with its legal basis; 不予公开 stops the item. None of the
+    item's authors reviews it (separation of duties, ``disclosure.permissions``); an item that
+    could not be published is not let through (``checks.publication_problems``)."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.REVIEW, organ=item.organ)
     if item.status != ItemStatus.SUBMITTED:
         raise WrongState
+    require_separation(item, actor, Step.REVIEW)
     if decision not in ReviewDecision.values:
         raise InvalidInput(_("审查意见无效。"), details={"field": "decision"})
     if decision != ReviewDecision.DISCLOSE and not basis.strip():
         raise InvalidInput(
             _("部分公开或不予公开时须写明法律依据（如条例第十四条）。"), details={"field": "basis"}
         )
+    if decision != ReviewDecision.WITHHOLD:  # it would go on towards publication
+        require_publishable(item)
     item.review_decision, item.review_basis, item.reviewed_by = decision, basis.strip(), actor
     to = ItemStatus.REFUSED if decision == ReviewDecision.WITHHOLD else ItemStatus.REVIEWED
     _transition(
@@ -356,29 +360,35 @@ def review_item(item: DisclosureItem, *, actor: Any, decision: str, basis: str) 
 
 @transaction.atomic
 def return_item(item: DisclosureItem, *, actor: Any, reason: str) -> DisclosureItem:
-    """Send an item under review or approval back to its unit as a draft, with a reason."""
+    """Send an item not yet published (submitted, reviewed or approved) back to its unit as a
+    draft, with a reason, by whoever acts on it at that stage (``disclosure.permissions``) — the
+    way out for an item that can no longer be published as it stands. Its review is void."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
-    if item.status == ItemStatus.SUBMITTED:
-        require(actor, Action.REVIEW, organ=item.organ)
-    elif item.status == ItemStatus.REVIEWED:
-        require(actor, Action.APPROVE, organ=item.organ)
-    else:
-        raise WrongState
+    require_may_return(item, actor)
     if not reason.strip():
         raise InvalidInput(_("请填写退回原因。"), details={"field": "reason"})
+    item.review_decision, item.review_basis = "", ""
     _transition(
-        item, actor=actor, to=ItemStatus.DRAFT, action="returned", changes={"reason": reason}
+        item,
+        actor=actor,
+        to=ItemStatus.DRAFT,
+        action="returned",
+        fields=["review_decision", "review_basis"],
+        changes={"reason": reason.strip()},
     )
     return item
 
 
 @transaction.atomic
 def approve_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
-    """The leader's approval after a positive 保密审查."""
+    """The leader's approval after a positive 保密审查, by someone who neither wrote the item nor
+    (where three people are required) reviewed it (``disclosure.permissions``)."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.APPROVE, organ=item.organ)
     if item.status != ItemStatus.REVIEWED:
         raise WrongState
+    require_separation(item, actor, Step.APPROVE)
+    require_publishable(item)
     item.approved_by = actor
     _transition(
         item, actor=actor, to=ItemStatus.APPROVED, action="approved", fields=["approved_by"]
@@ -402,81 +412,18 @@ def allocate_index_no(organ: Organ, year: int) -> str:
     return format_index_no(organ, year, counter.last_serial)
 
 
-def _submitted_interpretations(policy: DisclosureItem) -> QuerySet[DisclosureItem]:
-    return policy.interpretations.exclude(
-        status__in=[ItemStatus.DRAFT, ItemStatus.REFUSED, ItemStatus.WITHDRAWN]
-    )
-
-
-def interpretation_ready(policy: DisclosureItem) -> bool:
-    """三同步: an interpretation of ``policy`` has at least been submitted for review."""
-    return _submitted_interpretations(policy).exists()
-
-
-def other_form_ready(policy: DisclosureItem) -> bool:
-    """政策解读 forms (RULES §7.1): where the organ requires it, beside text, an interpretation
-    of ``policy`` in another form (图表图解, 音视频, 简明问答, 新闻发布会, H5 …) has at least been
-    submitted for review."""
-    if not get_disclosure_settings(policy.organ).is_other_form_required:
-        return True
-    text = ["", InterpretationForm.TEXT]
-    return _submitted_interpretations(policy).exclude(interpretation_form__in=text).exists()
-
-
-def _other_forms() -> str:
-    return "、".join(
-        str(label)
-        for value, label in InterpretationForm.choices
-        if value != InterpretationForm.TEXT
-    )
-
-
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-
-
-def images_without_alt(html: str) -> int:
-    """How many images in ``html`` have no (or an empty) alt text (accessibility, 发布前检查)."""
-    missing = 0
-    for tag in _IMG.findall(html or ""):
-        found = _ALT.search(tag)
-        if found is None or not "".join(g or "" for g in found.groups()).strip():
-            missing += 1
-    return missing
-
-
 @transaction.atomic
 def publish_item(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
     """Publish an approved item: index number (first time), version, date; then announce it.
 
-    A revision needs its 信息变更日期, kept in its version's snapshot (条例 第二十六条, RULES
-    §2.3); a 需解读 policy waits for its interpretation (三同步, RULES §7.1)."""
+    It must pass ``checks.publication_problems`` (among them: a revision needs its 信息变更日期,
+    kept in its version's snapshot, 条例 第二十六条, RULES §2.3; a 需解读 policy waits for its
+    interpretation, 三同步, RULES §7.1); one that no longer does is returned (``return_item``)."""
     item = DisclosureItem.objects.select_for_update().get(pk=item.pk)
     require(actor, Action.COORDINATE, organ=item.organ)
     if item.status != ItemStatus.APPROVED:
         raise WrongState(_("只有审批通过的信息才能发布。"))
-    if (
-        item.kind == ItemKind.POLICY
-        and item.needs_interpretation
-        and settings.GONGKAI_INTERPRETATION_BLOCKS
-    ):
-        if not interpretation_ready(item):
-            raise InterpretationMissing
-        if not other_form_ready(item):
-            raise InterpretationFormMissing(
-                _(
-                    "该政策文件需解读：本机关要求在文字解读以外，至少还有一种其他形式的解读"
-                    "（%(forms)s）提交审查后，才能发布政策文件。请补充此类解读并提交审查。"
-                )
-                % {"forms": _other_forms()}
-            )
-    _require_change_date(item)
-    if images_without_alt(item.body):
-        raise InvalidInput(
-            _("正文中有 %(n)d 张图片没有替代文本（alt），请补充后再发布。")
-            % {"n": images_without_alt(item.body)},
-            details={"field": "body"},
-        )
+    require_publishable(item)
     now = timezone.now()
     today = today_local()
     revised = item.version > 0
@@ -524,6 +471,9 @@ def start_revision(item: DisclosureItem, *, actor: Any) -> DisclosureItem:
     if item.status != ItemStatus.PUBLISHED:
         raise WrongState
     item.review_decision, item.review_basis, item.changed_on = "", "", None
+    # A revision is a new piece of writing: its authors are whoever starts and edits it.
+    item.authors.clear()
+    _add_author(item, actor)
     _transition(
         item,
         actor=actor,
@@ -609,6 +559,20 @@ def update_disclosure_settings(
 def bulk_review(
     items: Sequence[DisclosureItem], *, actor: Any, decision: str, basis: str
 ) -> list[DisclosureItem]:
-    """Record the same 保密审查 decision for several submitted items (each audited)."""
+    """Record the same 保密审查 decision for several submitted items (each audited), each under
+    the rules of ``review_item`` — separation of duties included; one refusal, naming its item,
+    refuses them all."""
+    reviewed = []
     with transaction.atomic():
-        return [review_item(item, actor=actor, decision=decision, basis=basis) for item in items]
+        for item in items:
+            try:
+                reviewed.append(review_item(item, actor=actor, decision=decision, basis=basis))
+            except DomainError as refused:
+                message = _("“%(title)s”：%(reason)s") % {
+                    "title": item.title,
+                    "reason": refused.message,
+                }
+                raise type(refused)(
+                    message, code=refused.code, details={**refused.details, "item": item.pk}
+                ) from None
+    return reviewed

@@ -20,6 +20,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.time import today_local
 from gongkai.disclosure import services
 from gongkai.disclosure.catalogue import ensure_catalogue
+from gongkai.disclosure.checks import publication_problems
 from gongkai.disclosure.choices import ItemKind, ItemStatus
 from gongkai.disclosure.forms import (
     AttachmentForm,
@@ -33,6 +34,7 @@ from gongkai.disclosure.forms import (
     ValidityForm,
 )
 from gongkai.disclosure.models import Attachment, CatalogueNode, DisclosureItem
+from gongkai.disclosure.permissions import Step, may_return, separation_problem
 from gongkai.disclosure.selectors import (
     PUBLIC_ITEM_TEMPLATE,
     SORTS,
@@ -196,6 +198,14 @@ def edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+BEFORE_PUBLICATION = (
+    ItemStatus.DRAFT,
+    ItemStatus.SUBMITTED,
+    ItemStatus.REVIEWED,
+    ItemStatus.APPROVED,
+)
+
+
 @login_required
 def item_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item(request.user, pk)
@@ -205,6 +215,14 @@ def item_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     versions = list(list_versions(item))
     diff = diff_versions(versions[1], versions[0]) if len(versions) > 1 else []
+    reviewer = item.status == ItemStatus.SUBMITTED and can(user, Action.REVIEW, organ=organ)
+    approver = item.status == ItemStatus.REVIEWED and can(user, Action.APPROVE, organ=organ)
+    # Separation of duties: an author (or, at approval, the reviewer) is told why not.
+    separation = (
+        separation_problem(item, user, Step.REVIEW if reviewer else Step.APPROVE)
+        if reviewer or approver
+        else ""
+    )
     return render(
         request,
         "disclosure/item.html",
@@ -222,10 +240,12 @@ def item_view(request: HttpRequest, pk: int) -> HttpResponse:
             and can(user, Action.ACT_FOR_UNIT, organ=organ, unit=item.unit),
             "may_revise": item.status == ItemStatus.PUBLISHED
             and can(user, Action.ACT_FOR_UNIT, organ=organ, unit=item.unit),
-            "may_review": item.status == ItemStatus.SUBMITTED
-            and can(user, Action.REVIEW, organ=organ),
-            "may_approve": item.status == ItemStatus.REVIEWED
-            and can(user, Action.APPROVE, organ=organ),
+            "may_review": reviewer and not separation,
+            "may_approve": approver and not separation,
+            "may_return": may_return(item, user),
+            # 发布前检查: what would stop publication, told before anyone is stopped by it.
+            "problems": publication_problems(item) if item.status in BEFORE_PUBLICATION else [],
+            "separation": separation,
             "may_publish": item.status == ItemStatus.APPROVED
             and can(user, Action.COORDINATE, organ=organ),
             "may_withdraw": item.version > 0
@@ -326,10 +346,17 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已审查 %(n)d 项。") % {"n": len(chosen)})
                 return redirect("disclosure:review_queue")
+    items = list(pending[:200])
+    # Separation of duties: the reviewer's own drafts wait for another reviewer.
+    own = set(
+        pending.filter(pk__in=[i.pk for i in items], authors=request.user.pk).values_list(
+            "pk", flat=True
+        )
+    )
     return render(
         request,
         "disclosure/review_queue.html",
-        {"items": pending[:200], "form": form},
+        {"items": items, "own": own, "form": form},
         status=400 if form.errors else 200,
     )
 

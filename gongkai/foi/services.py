@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from gongkai.accounts import throttle
 from gongkai.accounts.choices import RemedyMode
 from gongkai.accounts.models import Organ, Unit
-from gongkai.accounts.permissions import Action, require
+from gongkai.accounts.permissions import Action, require, require_different_person
 from gongkai.accounts.validators import validate_credit_code
 from gongkai.core.actors import SYSTEM
 from gongkai.core.audit import record_event
@@ -1088,8 +1088,7 @@ def _pending_draft(request: InfoRequest, stage: str) -> ReplyDraft:
 
 def _not_the_same(actor: Any, *user_ids: int | None) -> None:
     """Separation of duties: whoever drafted (or reviewed) a reply does not check it again."""
-    if getattr(actor, "pk", None) in {u for u in user_ids if u is not None}:
-        raise NotPermitted(_("拟稿、保密审查和签发应由不同的人完成。"))
+    require_different_person(actor, *user_ids, message=_("拟稿、保密审查和签发应由不同的人完成。"))
 
 
 @transaction.atomic

@@ -28,9 +28,9 @@ from gongkai.disclosure.selectors import get_disclosure_settings
 pytestmark = pytest.mark.django_db
 
 
-def _approved_policy(organ: Any, unit: Any, users: dict[str, Any]) -> DisclosureItem:
+def _policy(organ: Any, unit: Any, users: dict[str, Any]) -> DisclosureItem:
     nodes = {n.code: n for n in ensure_catalogue(organ)}
-    policy = services.create_draft(
+    return services.create_draft(
         organ,
         actor=users[Role.COORDINATOR],
         unit=unit,
@@ -41,6 +41,10 @@ def _approved_policy(organ: Any, unit: Any, users: dict[str, Any]) -> Disclosure
         needs_interpretation=True,
         body="<p>正文</p>",
     )
+
+
+def _approve(policy: DisclosureItem, users: dict[str, Any]) -> DisclosureItem:
+    """Submit (三同步: with its interpretations already submitted), review and approve."""
     services.submit_item(policy, actor=users[Role.COORDINATOR])
     services.review_item(policy, actor=users[Role.REVIEWER], decision="disclose", basis="")
     return services.approve_item(policy, actor=users[Role.LEADER])
@@ -66,13 +70,14 @@ def _interpretation(policy: DisclosureItem, users: dict[str, Any], form: str) ->
 @override_settings(GONGKAI_INTERPRETATION_BLOCKS=True)
 def test_the_demo_organ_needs_an_interpretation_beyond_text(demo_data: DemoContext) -> None:
     organ, users = demo_data.organ, demo_data.users
-    policy = _approved_policy(organ, organ.units.get(name="办公室"), users)
+    policy = _policy(organ, organ.units.get(name="办公室"), users)
     _interpretation(policy, users, "text")
-    with pytest.raises(Conflict, match="文字解读以外") as caught:
-        services.publish_item(policy, actor=users[Role.COORDINATOR])
+    with pytest.raises(Conflict, match="文字解读以外") as caught:  # not even submitted
+        services.submit_item(policy, actor=users[Role.COORDINATOR])
     assert "图表图解" in caught.value.message  # it says what would do
     assert caught.value.code == "interpretation_form_missing"
     _interpretation(policy, users, "graphic")
+    policy = _approve(policy, users)
     assert services.publish_item(policy, actor=users[Role.COORDINATOR]).status == "published"
 
 
@@ -80,15 +85,16 @@ def test_the_demo_organ_needs_an_interpretation_beyond_text(demo_data: DemoConte
 @pytest.mark.parametrize("form", ["graphic", "media", "qa", "press", "h5"])
 def test_any_form_other_than_text_will_do(demo_data: DemoContext, form: str) -> None:
     organ, users = demo_data.organ, demo_data.users
-    policy = _approved_policy(organ, organ.units.get(name="办公室"), users)
+    policy = _policy(organ, organ.units.get(name="办公室"), users)
     _interpretation(policy, users, form)
+    policy = _approve(policy, users)
     assert services.publish_item(policy, actor=users[Role.COORDINATOR]).status == "published"
 
 
 @override_settings(GONGKAI_INTERPRETATION_BLOCKS=True)
 def test_a_draft_in_another_form_does_not_count(demo_data: DemoContext) -> None:
     organ, users = demo_data.organ, demo_data.users
-    policy = _approved_policy(organ, organ.units.get(name="办公室"), users)
+    policy = _policy(organ, organ.units.get(name="办公室"), users)
     _interpretation(policy, users, "text")
     nodes = {n.code: n for n in ensure_catalogue(organ)}
     services.create_draft(  # a chart still in draft: not submitted with the policy
@@ -103,13 +109,14 @@ def test_a_draft_in_another_form_does_not_count(demo_data: DemoContext) -> None:
         interpretation_form="graphic",
     )
     with pytest.raises(Conflict, match="文字解读以外"):
-        services.publish_item(policy, actor=users[Role.COORDINATOR])
+        services.submit_item(policy, actor=users[Role.COORDINATOR])
 
 
 @override_settings(GONGKAI_INTERPRETATION_BLOCKS=True)
 def test_a_new_organ_takes_a_text_interpretation(world: Any) -> None:
-    policy = _approved_policy(world.organ, world.own_unit, world.users)
+    policy = _policy(world.organ, world.own_unit, world.users)
     _interpretation(policy, world.users, "text")
+    policy = _approve(policy, world.users)
     assert services.publish_item(policy, actor=world.users[Role.COORDINATOR]).status == (
         "published"
     )
@@ -122,7 +129,7 @@ def test_policies_with_text_only_interpretations_are_listed_as_missing(
     from gongkai.disclosure.selectors import list_policies_missing_interpretation
 
     organ, users = demo_data.organ, demo_data.users
-    policy = _approved_policy(organ, organ.units.get(name="办公室"), users)
+    policy = _approve(_policy(organ, organ.units.get(name="办公室"), users), users)
     services.publish_item(policy, actor=users[Role.COORDINATOR])
     reading = _interpretation(policy, users, "text")
     services.review_item(reading, actor=users[Role.REVIEWER], decision="disclose", basis="")
@@ -177,7 +184,7 @@ def test_only_the_organs_coordinators_may_set_it(world: Any) -> None:
 
 
 def test_the_api_takes_the_form_of_an_interpretation(world: Any) -> None:
-    policy = _approved_policy(world.organ, world.own_unit, world.users)
+    policy = _policy(world.organ, world.own_unit, world.users)
     editor = world.users[Role.EDITOR]
     _token, raw = accounts.create_api_token(editor, actor=editor, name="集成")
     payload = {
