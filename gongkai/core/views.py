@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import mimetypes
-import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -144,44 +139,3 @@ def import_job_status_view(request: HttpRequest, pk: int) -> JsonResponse:
             "message": job.message,
         }
     )
-
-
-# Uploads that are public by nature; everything else (applicants' files under foi/, letters under
-# foi-letters/, evidence, unpublished attachments) is served only by views that check permission.
-PUBLIC_MEDIA_PREFIXES = ("organ-logos",)
-# One segment of a stored upload's name (RandomUploadTo: <prefix>/<yyyy>/<mm>/<hex>.<ext>). Not
-# "." or "..", no backslash, no percent sign (left by a double encoding), nothing that a
-# filesystem or another decoder could read as a separator.
-_SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
-
-
-def public_media_file(root: Path, path: str) -> Path | None:
-    """The file under ``root`` that ``/media/<path>`` may serve, or ``None``.
-
-    ``path`` is taken as it is, never normalised: every segment must be a plain name, the first
-    a public prefix, and the file, with links resolved, must still lie inside that prefix.
-    """
-    segments = path.split("/")
-    if len(segments) < 2 or segments[0] not in PUBLIC_MEDIA_PREFIXES:
-        return None
-    if not all(_SEGMENT.fullmatch(segment) for segment in segments[1:]):
-        return None
-    base = (root / segments[0]).resolve()
-    try:
-        target = root.joinpath(*segments).resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    if not target.is_relative_to(base) or not target.is_file():
-        return None
-    return target
-
-
-def media_view(request: HttpRequest, path: str) -> FileResponse:
-    """Serve a public upload in embedded mode (nginx serves /media/organ-logos/ in production)."""
-    target = public_media_file(Path(settings.MEDIA_ROOT), path)
-    if target is None:
-        raise Http404
-    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    response = FileResponse(target.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "public, max-age=604800"  # nginx: expires 7d
-    return response

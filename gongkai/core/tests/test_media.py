@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.core.views import public_media_file
+from gongkai.core.uploads import public_media_file
 
 LOGO = "organ-logos/2026/03/0123456789abcdef0123456789abcdef.png"
 
