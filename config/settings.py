@@ -166,6 +166,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Collected files keep their names (no hash), so an hour, as deploy/nginx.conf gives them.
+WHITENOISE_MAX_AGE = 3600
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # --- Background jobs (django-tasks) ---------------------------------------------------------------
 GONGKAI_TASK_BACKEND = env_choice("GONGKAI_TASK_BACKEND", "db", ("db", "rq", "immediate"))

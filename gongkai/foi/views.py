@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.choices import RemedyMode
@@ -76,6 +77,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 QUEUE_PAGE_SIZE = 50
 
 
+@never_cache
 def apply_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     """The public application form; errors beside fields, everything typed or uploaded kept
     (files are staged against the form's submit token and listed again)."""
@@ -120,12 +122,14 @@ def apply_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     )
 
 
+@never_cache
 def submitted_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
     result = request.session.get(SESSION_RESULT)
     return render(request, "foi/submitted.html", {"organ": organ, "result": result})
 
 
+@never_cache
 def status_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     """Number + query code → status, due date with its proof, the letters sent to the applicant
     (downloadable); clarify or withdraw online."""
@@ -164,6 +168,7 @@ def status_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     )
 
 
+@never_cache
 def public_letter_view(request: HttpRequest, organ_id: int, letter_id: int) -> FileResponse:
     """A letter to the applicant, for the browser that looked the request up with its code."""
     letter = get_object_or_404(
@@ -189,6 +194,7 @@ def _docx_response(letter: Letter) -> FileResponse:
     return response
 
 
+@never_cache
 @login_required
 def queue_view(request: HttpRequest) -> HttpResponse:
     organ = current_organ(request)
@@ -220,6 +226,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 def export_view(request: HttpRequest) -> StreamingHttpResponse:
     """The queue view as CSV, names and ID numbers masked as in the lists; the export is audited."""
@@ -273,6 +280,7 @@ def export_view(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+@never_cache
 @login_required
 def intake_view(request: HttpRequest) -> HttpResponse:
     organ = current_organ(request)
@@ -360,6 +368,7 @@ def _render_detail(
     )
 
 
+@never_cache
 @login_required
 def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_request(request.user, pk)
@@ -382,6 +391,7 @@ def _int(value: str | None, field: str) -> int:
     return int(text)
 
 
+@never_cache
 @login_required
 @require_POST
 def action_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -500,6 +510,7 @@ def _act(application: Any, action: str, post: Any, user: Any) -> None:
         raise Http404
 
 
+@never_cache
 @login_required
 def letter_view(request: HttpRequest, pk: int, letter_id: int) -> FileResponse:
     application = get_request(request.user, pk)
@@ -509,6 +520,7 @@ def letter_view(request: HttpRequest, pk: int, letter_id: int) -> FileResponse:
     return _docx_response(letter)
 
 
+@never_cache
 @login_required
 def attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """An applicant's file (an ID copy is identity data: the view is logged)."""

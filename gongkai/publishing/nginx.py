@@ -32,10 +32,11 @@ def local_conf(
         ("server 127.0.0.1:8000", f"server 127.0.0.1:{app_port}"),
         ("/srv/gongkai/staticfiles/", f"{site}/static/"),
         ("/srv/gongkai/var/media/", f"{media or site / 'media'}/"),
+        ("/srv/gongkai/deploy/", f"{DEPLOY_CONF.parent}/"),
     ):
         if old not in server:
             raise ValueError(f"deploy/nginx.conf no longer has {old!r}")
-        server = server.replace(old, new)
+        server = server.replace(old, new)  # every occurrence
     conf = work / "nginx.conf"
     # Started by root, nginx's workers would drop to "nobody", who cannot read a private
     # scratch directory: they keep the starting user (a local run, never a deployment).
