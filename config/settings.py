@@ -127,6 +127,9 @@ SESSION_COOKIE_AGE = env_int("GONGKAI_SESSION_MAX_HOURS", 12, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A failed check shows a page in Chinese in the site's layout; the public application form
+# comes back filled in (gongkai/portal/views.py).
+CSRF_FAILURE_VIEW = "gongkai.portal.views.csrf_failure_view"
 _secure_cookies = env_bool("GONGKAI_SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = _secure_cookies
 CSRF_COOKIE_SECURE = _secure_cookies

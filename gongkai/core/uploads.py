@@ -19,6 +19,8 @@ import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -230,3 +232,32 @@ def public_media_file(root: Path, path: str) -> Path | None:
     if not target.is_relative_to(base) or not target.is_file():
         return None
     return target
+
+
+class SizeLimitedUpload(FileUploadHandler):
+    """Stop taking in a file once it passes ``limit`` bytes: the rest of it is skipped, never
+    stored, and the parsing goes on, so the other fields of the form still arrive. The field's
+    name is added to ``request.too_large_uploads`` for the form to say so beside it.
+
+    Install it first, before ``request.POST`` is read (the view must be ``csrf_exempt`` and
+    check the token itself: the CSRF middleware would read the body first)."""
+
+    def __init__(self, request: HttpRequest, *, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        request.too_large_uploads = []  # type: ignore[attr-defined]
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.too_large_uploads.append(self.field_name)  # type: ignore[union-attr]
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
