@@ -30,6 +30,7 @@ class ApplicantForm(DomainErrorFormMixin):
     info_description = forms.CharField(
         label=_("其他特征描述"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("如形成时间、发文机关等便于查找的特征。"),
     )
