@@ -133,11 +133,11 @@ def _apply(request: HttpRequest, organ: Organ) -> HttpResponse:
     if challenge.check(session, token, answer):
         challenge_error = ""
     elif before is None:
-        challenge_error = _("验证已过期，请回答下面的新问题。")
+        challenge_error = _("验证已过期，已换成上面的新题，请作答。")
     elif not challenge.normalise(answer):
         challenge_error = _("请回答验证问题。")
     else:
-        challenge_error = _("回答不正确，请回答下面的新问题。")
+        challenge_error = _("回答不正确，已换成上面的新题，请重新作答。")
     data = request.POST.copy()
     data["submit_token"] = token
     form = ApplicationForm(

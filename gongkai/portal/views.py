@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from gongkai.accounts.models import Organ
 from gongkai.foi.views import expired_application_view
 from gongkai.publishing.selectors import active_organs, newest_published
 
@@ -41,5 +42,8 @@ def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     back = referer if referer and safe else ("/staff/" if staff else "/")
-    template = "core/csrf_failure.html" if staff else "portal/csrf_failure.html"
-    return render(request, template, {"back": back, "organ": None}, status=403)
+    if staff:
+        return render(request, "core/csrf_failure.html", {"back": back}, status=403)
+    organ_id = match.kwargs.get("organ_id") if match is not None else None
+    organ = Organ.objects.filter(pk=organ_id, is_active=True).first() if organ_id else None
+    return render(request, "portal/csrf_failure.html", {"back": back, "organ": organ}, status=403)

@@ -87,7 +87,8 @@ def test_another_public_form_gets_a_chinese_page_with_a_way_back(world: Any) -> 
     text = response.content.decode()
     assert "页面已过期" in text
     assert f'href="http://testserver{status}"' in text
-    assert 'class="site-header"' in text  # the site's layout
+    assert 'class="site-header"' in text  # the site's layout, with the organ's name
+    assert world.organ.name in text
     foreign = client.post(status, {}, HTTP_REFERER="https://evil.example/")
     assert 'id="back-link"' in foreign.content.decode()
     assert "evil.example" not in foreign.content.decode()
