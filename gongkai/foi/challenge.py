@@ -5,8 +5,9 @@ shows that question's text and nothing else, so no hidden field carries or signs
 answer posted is checked against the same stored question; a wrong or empty answer replaces it
 with a new one, which is the one the page then shows; a right one marks it solved, so a mistake
 elsewhere on the form does not ask again; the submitted application consumes it, so the solved
-answer cannot be sent again for another application. No outside service: government intranets
-are often offline.
+answer cannot be sent again for another application. The session is the database's (never the
+signed-cookie backend, which would hand the answer to the browser). No outside service:
+government intranets are often offline.
 
 Two kinds of question, both read out by a screen reader and both answered in digits: a sum
 (``23 加 5 等于多少？``) and the same digits written as Chinese numerals (``请依次输入：五、三、

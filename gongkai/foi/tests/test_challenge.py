@@ -112,3 +112,8 @@ def test_a_form_from_another_browser_gets_a_question_of_its_own(world: Any) -> N
     assert token != _submit_token(page)  # a form this browser was given
     right = {**APPLICANT, "submit_token": token, "challenge_answer": solve(_question(text))}
     assert stranger.post(_url(world), right).status_code == 302
+
+
+def test_the_session_that_holds_the_answer_stays_on_the_server(settings: Any) -> None:
+    """A cookie-based session would hand the stored answer to the browser."""
+    assert "signed_cookies" not in settings.SESSION_ENGINE
