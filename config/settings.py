@@ -141,6 +141,9 @@ SESSION_COOKIE_AGE = env_int("GONGKAI_SESSION_MAX_HOURS", 12, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A failed check shows a page in Chinese in the site's layout; the public application form
+# comes back filled in (gongkai/portal/views.py).
+CSRF_FAILURE_VIEW = "gongkai.portal.views.csrf_failure_view"
 _secure_cookies = env_bool("GONGKAI_SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = _secure_cookies
 CSRF_COOKIE_SECURE = _secure_cookies
@@ -180,6 +183,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Collected files keep their names (no hash), so an hour, as deploy/nginx.conf gives them.
+WHITENOISE_MAX_AGE = 3600
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # --- Background jobs (django-tasks) ---------------------------------------------------------------
 GONGKAI_TASK_BACKEND = env_choice("GONGKAI_TASK_BACKEND", "db", ("db", "rq", "immediate"))

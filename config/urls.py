@@ -1,11 +1,9 @@
 """URL routes: staff workspace, API, Django admin (system admins only), public site."""
 
-from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path
 
 from gongkai.api import api
-from gongkai.core.views import media_view
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/", include("gongkai.accounts.urls")),
@@ -20,8 +18,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("gongkai.portal.urls")),
     path("", include("gongkai.publishing.urls")),
 ]
-
-if settings.GONGKAI_SERVE_MEDIA:
-    # Embedded mode: uploaded files (random names, types checked on upload) from MEDIA_ROOT.
-    # Behind nginx, set GONGKAI_SERVE_MEDIA=false and let nginx serve /media/.
-    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", media_view, name="media"))

@@ -7,17 +7,20 @@ name can neither collide, nor traverse paths, nor reveal anything on disk.
 
 from __future__ import annotations
 
+import re
 import secrets
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -199,3 +202,62 @@ class RandomUploadTo:
 
     def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
         return ("gongkai.core.uploads.RandomUploadTo", (self.prefix,), {})
+
+
+# Uploads that are public by nature; everything else (applicants' files under foi/, letters under
+# foi-letters/, evidence, unpublished attachments) is served only by views that check permission.
+PUBLIC_MEDIA_PREFIXES = ("organ-logos",)
+# One segment of a stored upload's name (RandomUploadTo: <prefix>/<yyyy>/<mm>/<hex>.<ext>). Not
+# "." or "..", no backslash, no percent sign (left by a double encoding), nothing that a
+# filesystem or another decoder could read as a separator.
+_SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
+
+
+def public_media_file(root: Path, path: str) -> Path | None:
+    """The file under ``root`` that ``/media/<path>`` may serve, or ``None``.
+
+    ``path`` is taken as it is, never normalised: every segment must be a plain name, the first
+    a public prefix, and the file, with links resolved, must still lie inside that prefix.
+    """
+    segments = path.split("/")
+    if len(segments) < 2 or segments[0] not in PUBLIC_MEDIA_PREFIXES:
+        return None
+    if not all(_SEGMENT.fullmatch(segment) for segment in segments[1:]):
+        return None
+    base = (root / segments[0]).resolve()
+    try:
+        target = root.joinpath(*segments).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not target.is_relative_to(base) or not target.is_file():
+        return None
+    return target
+
+
+class SizeLimitedUpload(FileUploadHandler):
+    """Stop taking in a file once it passes ``limit`` bytes: the rest of it is skipped, never
+    stored, and the parsing goes on, so the other fields of the form still arrive. The field's
+    name is added to ``request.too_large_uploads`` for the form to say so beside it.
+
+    Install it first, before ``request.POST`` is read (the view must be ``csrf_exempt`` and
+    check the token itself: the CSRF middleware would read the body first)."""
+
+    def __init__(self, request: HttpRequest, *, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        request.too_large_uploads = []  # type: ignore[attr-defined]
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.too_large_uploads.append(self.field_name)  # type: ignore[union-attr]
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None

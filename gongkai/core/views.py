@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -18,7 +17,6 @@ from django.http import (
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.static import serve
 
 from gongkai.accounts.organs import current_organ
 from gongkai.accounts.permissions import Action, can
@@ -141,16 +139,3 @@ def import_job_status_view(request: HttpRequest, pk: int) -> JsonResponse:
             "message": job.message,
         }
     )
-
-
-# Uploads that are public by nature; everything else is served by permission-checking views.
-PUBLIC_MEDIA_PREFIXES = ("organ-logos/",)
-
-
-def media_view(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
-    """Serve a public upload in embedded mode (nginx serves /media/organ-logos/ in production)."""
-    from django.conf import settings
-
-    if not path.startswith(PUBLIC_MEDIA_PREFIXES):
-        raise Http404
-    return serve(request, path, document_root=str(settings.MEDIA_ROOT))

@@ -1,32 +1,18 @@
-"""Forms of information requests: the public application (with a local challenge)."""
+"""Forms of information requests: the public application, staff intake, replies, letters."""
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core import signing
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.forms import DomainErrorFormMixin
 from gongkai.foi.choices import ApplicantType, Channel, Delivery, IdType, Outcome, ProvisionForm
 from gongkai.foi.models import LetterSettings
-
-CHALLENGE_SALT = "gongkai.foi.challenge"
-CHALLENGE_MAX_AGE = 3600
-
-
-def new_challenge() -> tuple[str, str]:
-    """A sum to solve, and its signed answer: no outside service, no state on the server."""
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    return f"{a} + {b}", signing.dumps([a, b], salt=CHALLENGE_SALT)
-
-
-def _read_challenge(token: str) -> tuple[str, int]:
-    """The sum a token stands for and its answer; raises BadSignature when forged or expired."""
-    a, b = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
-    return f"{int(a)} + {int(b)}", int(a) + int(b)
+from gongkai.foi.services import ATTACHMENT_POLICY, ATTACHMENT_TYPES
 
 
 class ApplicantForm(DomainErrorFormMixin):
@@ -44,6 +30,7 @@ class ApplicantForm(DomainErrorFormMixin):
     info_description = forms.CharField(
         label=_("其他特征描述"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("如形成时间、发文机关等便于查找的特征。"),
     )
@@ -52,6 +39,10 @@ class ApplicantForm(DomainErrorFormMixin):
 
 
 class ApplicationForm(ApplicantForm):
+    """The public form. The challenge's question and its check live in the session
+    (``gongkai.foi.challenge``): the view says whether it was passed, and which files were
+    refused for their size while they arrived."""
+
     id_copy = forms.FileField(
         label=_("身份证明"),
         required=False,
@@ -60,47 +51,45 @@ class ApplicationForm(ApplicantForm):
     authorization = forms.FileField(
         label=_("授权委托书"), required=False, help_text=_("委托他人代为申请时提供。")
     )
-    challenge_answer = forms.IntegerField(label=_("验证：请计算"), min_value=0, max_value=99)
-    challenge_token = forms.CharField(widget=forms.HiddenInput)
-    submit_token = forms.CharField(widget=forms.HiddenInput)
+    challenge_answer = forms.CharField(label=_("验证问题"), max_length=20, required=False)
+    submit_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        challenge_error: str = "",
+        too_large: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            question, token = new_challenge()
-            self._ask(question)
-            self.initial.update(challenge_token=token, submit_token=secrets.token_urlsafe(24))
-        else:  # show the same sum again, so a mistake elsewhere does not hide the question
-            try:
-                question, _answer = _read_challenge(str(self.data.get("challenge_token", "")))
-            except (signing.BadSignature, TypeError, ValueError):
-                return  # the plain label; clean() replaces the expired sum with a new one
-            self._ask(question)
-
-    def _ask(self, question: str) -> None:
-        self.fields["challenge_answer"].label = _("验证：请计算 %(q)s =") % {"q": question}
+        self.challenge_error = challenge_error
+        self.too_large = [name for name in too_large if name in self.fields]
+        limit = ATTACHMENT_POLICY.limit
+        for name in ("id_copy", "authorization"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "accept": ",".join(f".{ext}" for ext in (*ATTACHMENT_TYPES, "jpeg")),
+                    "data-max-bytes": str(limit),
+                    "data-too-large": too_large_message(limit),
+                }
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        token = data.get("challenge_token", "")
-        try:
-            _question, expected = _read_challenge(token)
-        except (signing.BadSignature, TypeError, ValueError):
-            self.add_error("challenge_answer", _("验证已过期，请重新计算下面的算式。"))
-            self._refresh_challenge()
-            return data
-        if data.get("challenge_answer") != expected:
-            self.add_error("challenge_answer", _("计算结果不正确，请重新计算。"))
-            self._refresh_challenge()
+        if self.challenge_error:
+            self.add_error("challenge_answer", self.challenge_error)
+        for name in self.too_large:
+            self.add_error(name, too_large_message(ATTACHMENT_POLICY.limit))
         return data
 
-    def _refresh_challenge(self) -> None:
-        question, token = new_challenge()
-        self._ask(question)
-        data = dict(self.data.items())
-        data["challenge_token"] = token
-        data["challenge_answer"] = ""
-        self.data = data
+
+def too_large_message(limit: int) -> str:
+    """The message beside a file field whose file is over the limit (shown by the browser
+    before the upload, and by the server when the file arrived anyway)."""
+    return str(
+        _("文件超过 %(limit)s，未能上传。请压缩或分页扫描后重新选择。")
+        % {"limit": filesizeformat(limit)}
+    )
 
 
 class LookupForm(DomainErrorFormMixin):

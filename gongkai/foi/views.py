@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.choices import RemedyMode
@@ -25,7 +29,8 @@ from gongkai.core.csvout import csv_lines
 from gongkai.core.errors import DomainError, InvalidInput
 from gongkai.core.middleware import client_ip
 from gongkai.core.time import today_local
-from gongkai.foi import letters, services
+from gongkai.core.uploads import SizeLimitedUpload
+from gongkai.foi import challenge, letters, services
 from gongkai.foi.choices import (
     AttachmentPurpose,
     ConsultationKind,
@@ -59,6 +64,7 @@ QUEUE_VIEWS = {
 SESSION_RESULT = "gongkai_foi_last"
 SESSION_LOOKUPS = "gongkai_foi_lookups"  # request → when this browser proved it may see it
 SESSION_FORMS = "gongkai_foi_forms"  # submit tokens of the application forms this browser got
+SESSION_SUBMITTED = "gongkai_foi_submitted"  # submit tokens that became applications
 LOOKUP_SECONDS = 30 * 60
 # Fields of the handling forms that show their own error; any other error shows under the button.
 NAMED_FIELDS = (
@@ -76,56 +82,179 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 QUEUE_PAGE_SIZE = 50
 
 
+@csrf_exempt  # checked in _apply, once the size-limited upload handler is in place
+@never_cache
 def apply_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     """The public application form; errors beside fields, everything typed or uploaded kept
-    (files are staged against the form's submit token and listed again)."""
+    (files are staged against the form's submit token and listed again).
+
+    A file over the size limit is skipped as it arrives and reported beside its field, the
+    rest of the form still read; a body whose text alone is over the limit cannot be read at
+    all and gets the form again with a notice."""
     organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
-    form = ApplicationForm(request.POST or None, request.FILES or None)
-    issued = list(request.session.get(SESSION_FORMS, []))
-    if not form.is_bound:  # remember the forms this browser was given: only they take files
-        request.session[SESSION_FORMS] = [*issued, form.initial["submit_token"]][-10:]
-    token = str(request.POST.get("submit_token", "")) if request.method == "POST" else ""
-    if token not in issued:
-        token = ""
-    if request.method == "POST" and token:
-        for purpose in AttachmentPurpose.values:
-            upload = request.FILES.get(purpose)
-            if upload is None:
-                continue
-            try:
-                services.stage_attachment(
-                    submit_token=token, purpose=purpose, upload=upload, ip=client_ip(request) or ""
-                )
-            except DomainError as error:
-                form.add_domain_error(error)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        fields = {k: data[k] for k in services.APPLICANT_FIELDS}
+    if request.method == "POST":
+        limit = services.ATTACHMENT_POLICY.limit
+        request.upload_handlers.insert(0, SizeLimitedUpload(request, limit=limit))
+        try:
+            request.POST  # noqa: B018 - parsed here, under the size-limited handler
+        except RequestDataTooBig:
+            token = _issue_form(request)
+            notice = _("提交的内容超过大小上限，未能接收。请缩短文字后重新填写。")
+            return _render_application(
+                request,
+                organ,
+                ApplicationForm(initial={"submit_token": token}),
+                token,
+                notice=notice,
+                status=413,
+            )
+    return _apply(request, organ)
+
+
+@csrf_protect
+def _apply(request: HttpRequest, organ: Organ) -> HttpResponse:
+    if request.method != "POST":
+        token = _issue_form(request)
+        form = ApplicationForm(initial={"submit_token": token})
+        return _render_application(request, organ, form, token)
+    session = request.session
+    posted = str(request.POST.get("submit_token", ""))
+    if posted and posted in session.get(SESSION_SUBMITTED, []):
+        return redirect("portal:foi_submitted", organ_id=organ.pk)  # the same form sent twice
+    issued = posted in session.get(SESSION_FORMS, [])
+    token = posted if issued else _issue_form(request)
+    notes = _stage(request, token) if issued else _unsaved_files(request)
+    if request.POST.get("another_question"):  # 换一道题: nothing is checked yet
+        challenge.switch(session, token)
+        form = _refilled(request.POST, token)
+        return _render_application(request, organ, form, token, notes=notes)
+    answer = request.POST.get("challenge_answer", "")
+    before = challenge.current(session, token)
+    if challenge.check(session, token, answer):
+        challenge_error = ""
+    elif before is None:
+        challenge_error = _("验证已过期，已换成上面的新题，请作答。")
+    elif not challenge.normalise(answer):
+        challenge_error = _("请回答验证问题。")
+    else:
+        challenge_error = _("回答不正确，已换成上面的新题，请重新作答。")
+    data = request.POST.copy()
+    data["submit_token"] = token
+    form = ApplicationForm(
+        data,
+        request.FILES,
+        challenge_error=challenge_error,
+        too_large=getattr(request, "too_large_uploads", []),
+    )
+    if form.is_valid() and not notes:
+        cleaned = form.cleaned_data
+        fields = {k: cleaned[k] for k in services.APPLICANT_FIELDS}
         try:
             application, code = services.submit_online(
-                organ, submit_token=data["submit_token"], ip=client_ip(request) or "", **fields
+                organ, submit_token=token, ip=client_ip(request) or "", **fields
             )
         except DomainError as error:
             form.add_domain_error(error)
         else:
+            challenge.consume(session, token)
+            session[SESSION_SUBMITTED] = [*session.get(SESSION_SUBMITTED, []), token][-10:]
             if code is not None:
-                request.session[SESSION_RESULT] = {"number": application.number, "code": code}
+                session[SESSION_RESULT] = {"number": application.number, "code": code}
             return redirect("portal:foi_submitted", organ_id=organ.pk)
-    staged = {a.purpose: a for a in services.staged_attachments(token)}
-    return render(
+    return _render_application(request, organ, form, token, notes=notes, status=400)
+
+
+def expired_application_view(request: HttpRequest, organ_id: int) -> HttpResponse:
+    """The application form after a failed CSRF check (页面已过期): what was typed is filled
+    in again (never a file's content; the files staged before are still listed), with a fresh
+    token and challenge, to be checked and sent again."""
+    organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
+    posted = str(request.POST.get("submit_token", ""))
+    token = posted if posted in request.session.get(SESSION_FORMS, []) else _issue_form(request)
+    return _render_application(
         request,
-        "foi/apply.html",
-        {"organ": organ, "form": form, "staged": staged},
-        status=400 if form.errors else 200,
+        organ,
+        _refilled(request.POST, token),
+        token,
+        notes=_unsaved_files(request),
+        notice=_("页面已过期，请核对后重新提交。"),
+        status=403,
     )
 
 
+def _issue_form(request: HttpRequest) -> str:
+    """A new submit token for a form given to this browser: only such forms take files."""
+    token = secrets.token_urlsafe(24)
+    issued = list(request.session.get(SESSION_FORMS, []))
+    request.session[SESSION_FORMS] = [*issued, token][-10:]
+    return token
+
+
+def _stage(request: HttpRequest, token: str) -> dict[str, list[str]]:
+    """Keep the files of this post against the form's token; the refused ones' messages."""
+    notes: dict[str, list[str]] = {}
+    for purpose in AttachmentPurpose.values:
+        upload = request.FILES.get(purpose)
+        if upload is None:
+            continue
+        try:
+            services.stage_attachment(
+                submit_token=token, purpose=purpose, upload=upload, ip=client_ip(request) or ""
+            )
+        except DomainError as error:
+            notes.setdefault(purpose, []).append(error.message)
+    return notes
+
+
+def _unsaved_files(request: HttpRequest) -> dict[str, list[str]]:
+    """Files posted with a form this browser was not given (or no longer holds): not kept."""
+    message = _("页面已过期，文件未保存，请重新选择。")
+    names = {*request.FILES.keys(), *getattr(request, "too_large_uploads", [])}
+    return {name: [message] for name in names if name in AttachmentPurpose.values}
+
+
+def _refilled(values: Any, token: str) -> ApplicationForm:
+    """The form again, unchecked, with what was typed (no files, no answer)."""
+    initial = {
+        name: values.get(name, "")
+        for name in services.APPLICANT_FIELDS
+        if values.get(name) is not None
+    }
+    return ApplicationForm(initial={**initial, "submit_token": token})
+
+
+def _render_application(
+    request: HttpRequest,
+    organ: Organ,
+    form: ApplicationForm,
+    token: str,
+    *,
+    notes: dict[str, list[str]] | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The form with the challenge stored for ``token`` — the one its answer is checked
+    against — and the files staged for it."""
+    staged = {a.purpose: a for a in services.staged_attachments(token)}
+    context = {
+        "organ": organ,
+        "form": form,
+        "staged": staged,
+        "challenge": challenge.shown(request.session, token),
+        "notes": notes or {},
+        "notice": notice,
+    }
+    return render(request, "foi/apply.html", context, status=status)
+
+
+@never_cache
 def submitted_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     organ = get_object_or_404(Organ, pk=organ_id, is_active=True)
     result = request.session.get(SESSION_RESULT)
     return render(request, "foi/submitted.html", {"organ": organ, "result": result})
 
 
+@never_cache
 def status_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     """Number + query code → status, due date with its proof, the letters sent to the applicant
     (downloadable); clarify or withdraw online."""
@@ -172,6 +301,7 @@ def status_view(request: HttpRequest, organ_id: int) -> HttpResponse:
     )
 
 
+@never_cache
 def public_letter_view(request: HttpRequest, organ_id: int, letter_id: int) -> FileResponse:
     """A letter to the applicant, for the browser that looked the request up with its code."""
     letter = get_object_or_404(
@@ -197,6 +327,7 @@ def _docx_response(letter: Letter) -> FileResponse:
     return response
 
 
+@never_cache
 @login_required
 def queue_view(request: HttpRequest) -> HttpResponse:
     organ = current_organ(request)
@@ -228,6 +359,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 def export_view(request: HttpRequest) -> StreamingHttpResponse:
     """The queue view as CSV, names and ID numbers masked as in the lists; the export is audited."""
@@ -281,6 +413,7 @@ def export_view(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+@never_cache
 @login_required
 def intake_view(request: HttpRequest) -> HttpResponse:
     organ = current_organ(request)
@@ -368,6 +501,7 @@ def _render_detail(
     )
 
 
+@never_cache
 @login_required
 def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_request(request.user, pk)
@@ -390,6 +524,7 @@ def _int(value: str | None, field: str) -> int:
     return int(text)
 
 
+@never_cache
 @login_required
 @require_POST
 def action_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -508,6 +643,7 @@ def _act(application: Any, action: str, post: Any, user: Any) -> None:
         raise Http404
 
 
+@never_cache
 @login_required
 def letter_view(request: HttpRequest, pk: int, letter_id: int) -> FileResponse:
     application = get_request(request.user, pk)
@@ -517,6 +653,7 @@ def letter_view(request: HttpRequest, pk: int, letter_id: int) -> FileResponse:
     return _docx_response(letter)
 
 
+@never_cache
 @login_required
 def attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """An applicant's file (an ID copy is identity data: the view is logged)."""

@@ -2,7 +2,9 @@
 
 A GET or HEAD for a public path is answered from the site root when the file exists (the
 ``.gz`` twin when the browser accepts gzip); everything else, and every dynamic path, goes on to
-the views. In production nginx does the same with ``try_files`` (deploy/nginx.conf).
+the views. In production nginx does the same with ``try_files`` (deploy/nginx.conf). The public
+uploads (organ logos, ``/media/organ-logos/``) are served here too unless GONGKAI_SERVE_MEDIA is
+off (nginx serves them); no other upload is ever served by its address.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponseBase
 
+from gongkai.core.uploads import public_media_file
 from gongkai.publishing.writer import ITEM_FILE, file_for_url, safe_relative
 
 DYNAMIC = (
@@ -27,6 +30,10 @@ DYNAMIC = (
     "/admin/",
 )
 ATOM = "application/atom+xml; charset=utf-8"
+# deploy/nginx.conf gives the published files the same (a test compares the two servers).
+PAGE_CACHE_CONTROL = "public, max-age=300, must-revalidate"
+MEDIA_CACHE_CONTROL = "public, max-age=604800"
+MEDIA = "/media/"
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
@@ -41,11 +48,24 @@ class StaticSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method in ("GET", "HEAD") and not request.path.startswith(DYNAMIC):
-            response = self._file(request)
+        if request.method in ("GET", "HEAD"):
+            response = None
+            if request.path.startswith(MEDIA):
+                response = self._media(request) if settings.GONGKAI_SERVE_MEDIA else None
+            elif not request.path.startswith(DYNAMIC):
+                response = self._file(request)
             if response is not None:
                 return response
         return self.get_response(request)
+
+    def _media(self, request: HttpRequest) -> FileResponse | None:
+        target = public_media_file(Path(settings.MEDIA_ROOT), request.path[len(MEDIA) :])
+        if target is None:
+            return None
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        response = FileResponse(target.open("rb"), content_type=content_type)
+        response["Cache-Control"] = MEDIA_CACHE_CONTROL
+        return response
 
     def _file(self, request: HttpRequest) -> FileResponse | None:
         if ITEM_FILE.match(request.path):  # an item page's file, by its own address only
@@ -72,5 +92,5 @@ class StaticSiteMiddleware:
         if use_gz:
             response["Content-Encoding"] = "gzip"
         response["Vary"] = "Accept-Encoding"
-        response["Cache-Control"] = "public, max-age=300"
+        response["Cache-Control"] = PAGE_CACHE_CONTROL
         return response

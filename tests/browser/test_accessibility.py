@@ -1,6 +1,6 @@
 """Accessibility of the public pages: the Nu HTML checker reports no errors and axe-core in
 Chromium no serious or critical violations, on the home, list, item and search pages (the
-published files, as visitors get them)."""
+published files, as visitors get them) and the application form."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ def _pages(demo_site: Any) -> list[str]:
         f"/xxgk/{item.organ_id}/{item.node.code}/",
         item.public_url(),
         "/search/?q=分工方案",
+        f"/ysqgk/{item.organ_id}/apply/",
     ]
 
 

@@ -66,3 +66,23 @@ def test_headers_on_post_and_forbidden(client: Client) -> None:
     response = csrf_client.post("/staff/login/", {"username": "a", "password": "b"})
     assert response.status_code == 403
     _assert_headers(response, "csrf failure")
+
+
+def test_nginx_includes_the_headers_the_application_sends() -> None:
+    """deploy/security-headers.conf is generated from the settings, and still matches them."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("nginx_headers", "--check", stdout=io.StringIO())
+
+
+def test_a_changed_policy_makes_the_nginx_headers_stale(settings: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.GONGKAI_CSP = "default-src 'none'"
+    with pytest.raises(CommandError, match="不一致"):
+        call_command("nginx_headers", "--check", stdout=io.StringIO())
