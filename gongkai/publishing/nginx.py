@@ -30,7 +30,7 @@ def local_conf(
         ("listen 80;", f"listen 127.0.0.1:{port};"),
         ("root /srv/gongkai/var/site;", f"root {site};"),
         ("server 127.0.0.1:8000", f"server 127.0.0.1:{app_port}"),
-        ("/srv/gongkai/staticfiles/", f"{site}/static/"),
+        ("/srv/gongkai/var/static/", f"{site}/static/"),
         ("/srv/gongkai/var/media/", f"{media or site / 'media'}/"),
         ("/srv/gongkai/deploy/", f"{DEPLOY_CONF.parent}/"),
     ):
