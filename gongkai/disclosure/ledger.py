@@ -20,6 +20,7 @@ from gongkai.accounts.permissions import Action, require
 from gongkai.core.audit import record_event
 from gongkai.core.errors import InvalidInput
 from gongkai.disclosure.models import DisclosureItem, NormativeDocument
+from gongkai.lib.spreadsheet import append_row
 
 STATUSES = ("valid", "repealed", "expired", "amended")
 
@@ -148,7 +149,8 @@ def ledger_xlsx(organ: Organ) -> bytes:
     sheet = workbook.active
     assert sheet is not None  # noqa: S101
     sheet.title = _("规范性文件台账")
-    sheet.append(
+    append_row(
+        sheet,
         [
             "文件名称",
             "文号",
@@ -162,13 +164,14 @@ def ledger_xlsx(organ: Organ) -> bytes:
             "替代文件",
             "公报期号",
             "合法性审核编号",
-        ]
+        ],
     )
     labels = dict(NormativeDocument._meta.get_field("status").choices or [])
     for doc in NormativeDocument.objects.filter(organ=organ).select_related(
         "drafting_unit", "replaced_by"
     ):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 doc.title,
                 doc.doc_number,
@@ -182,7 +185,7 @@ def ledger_xlsx(organ: Organ) -> bytes:
                 doc.replaced_by.doc_number if doc.replaced_by else "",
                 doc.gazette_issue,
                 doc.legality_review,
-            ]
+            ],
         )
     out = io.BytesIO()
     workbook.save(out)
