@@ -53,6 +53,11 @@ def has_nul(value: str) -> bool:
     return NUL in value
 
 
+def has_xml_unfit(value: str) -> bool:
+    """Whether ``xml_text`` would change ``value``."""
+    return not value.isprintable() and _XML_UNFIT.search(value) is not None
+
+
 def xml_text(value: str) -> str:
     """Return ``value`` without the characters XML 1.0 cannot carry, nor the DEL and C1 controls
     it discourages (the writers' last defence: a document is written whatever was stored)."""

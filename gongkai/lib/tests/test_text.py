@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from gongkai.lib.text import clean_text, has_nul, xml_text
+from gongkai.lib.text import clean_text, has_nul, has_xml_unfit, xml_text
 
 # Any code point, lone surrogates included (JSON can carry "\ud800"), controls weighted up.
 any_text = st.text(
@@ -69,3 +69,9 @@ def test_xml_text_is_accepted_by_an_xml_parser(value: str) -> None:
     parsed = etree.fromstring(etree.tostring(element))
     assert (parsed.text or "") == safe
     assert xml_text(safe) == safe
+
+
+@EXAMPLES
+@given(any_text)
+def test_has_xml_unfit_says_whether_xml_text_changes_anything(value: str) -> None:
+    assert has_xml_unfit(value) == (xml_text(value) != value)
