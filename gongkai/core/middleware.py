@@ -1,4 +1,5 @@
-"""Middleware: security headers on every response, request facts for the audit log."""
+"""Middleware: security headers on every response, request facts for the audit log, text input
+normalised."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from gongkai.core.context import RequestInfo, request_info
+from gongkai.core.forms import clean_querydict
+from gongkai.lib.text import clean_text
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -50,3 +53,24 @@ class RequestContextMiddleware:
         )
         with request_info(info):
             return self.get_response(request)
+
+
+class CleanTextMiddleware:
+    """Normalise the text of every query string and form post before a view reads it
+    (``gongkai.core.forms.clean_querydict``): views that read ``request.POST`` directly, and the
+    API's query parameters, get the same text a form would. NUL is removed here and named in
+    ``nul_keys``, so that a form bound to the request refuses it beside its field."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # django-stubs type GET and POST as an immutable QueryDict known only to the stubs; a
+        # CleanQueryDict is an immutable QueryDict all the same.
+        request.GET = clean_querydict(request.GET)[0]  # type: ignore[assignment]
+        if request.method == "POST":
+            request.POST = clean_querydict(request.POST)[0]  # type: ignore[assignment]
+            for key in request.FILES:  # the names users gave their files, kept for display
+                for upload in request.FILES.getlist(key):
+                    upload.name = clean_text(upload.name or "")
+        return self.get_response(request)

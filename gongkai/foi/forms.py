@@ -10,6 +10,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.forms import DomainErrorFormMixin
+from gongkai.core.forms import CleanTextMixin
 from gongkai.foi.choices import ApplicantType, Channel, Delivery, IdType, Outcome, ProvisionForm
 from gongkai.foi.models import LetterSettings
 
@@ -149,7 +150,7 @@ class LetterTemplateForm(DomainErrorFormMixin):
     )
 
 
-class LetterSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class LetterSettingsForm(CleanTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = LetterSettings
         fields = ["office", "address", "phone", "court", "payment_method"]

@@ -10,12 +10,15 @@ import unicodedata
 from typing import Any
 
 import pytest
+from django.core import signing
+from django.test import Client
 from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.accounts.choices import Role
 from gongkai.foi import letters, services
+from gongkai.foi.forms import CHALLENGE_SALT, ApplicationForm, new_challenge
 from gongkai.foi.models import InfoRequest, Letter
 from gongkai.foi.tests.test_services import APPLICANT
 
@@ -80,3 +83,49 @@ def test_a_letter_is_written_whatever_its_text(
         organ_name=organ, title=title, number=number, body=body, on=dt.date(2026, 3, 2)
     )
     assert _docx_text(content)  # opens again: at least the date is there
+
+
+def _form(**values: str) -> ApplicationForm:
+    _question, token = new_challenge()
+    answer = sum(signing.loads(token, salt=CHALLENGE_SALT))
+    data = {**APPLICANT, "challenge_token": token, "challenge_answer": str(answer)}
+    return ApplicationForm({**data, "submit_token": "t", **values})
+
+
+@PROPERTY
+@given(field=st.sampled_from(FREE_TEXT), value=hostile)
+def test_the_public_form_keeps_no_control_characters(world: Any, field: str, value: str) -> None:
+    form = _form(**{field: "甲" + value + "乙"})
+    if "\x00" in value:
+        assert not form.is_valid()
+        assert "不能包含空字符。" in form.errors[field]
+        return
+    if not form.is_valid():  # too long, or an invalid e-mail: refused, never stored
+        assert field in form.errors
+        return
+    cleaned = form.cleaned_data[field]
+    assert _is_clean(cleaned)
+    fields = {k: form.cleaned_data[k] for k in services.APPLICANT_FIELDS}
+    request, _code = services.submit_online(
+        world.organ, submit_token=f"t{InfoRequest.objects.count()}", ip="", **fields
+    )
+    confirmed = services.confirm_receipt(
+        request,
+        actor=world.users[Role.COORDINATOR],
+        confirmed_on=request.arrived_at.date() + dt.timedelta(days=1),
+    )
+    assert confirmed.letters.count() == 1
+
+
+def test_the_public_form_refuses_nul_and_drops_escape_through_the_view(world: Any) -> None:
+    from gongkai.foi.tests.test_pages import _form_fields
+
+    client = Client()
+    page = client.get(f"/ysqgk/{world.organ.pk}/apply/").content.decode()
+    fields = {**APPLICANT, **_form_fields(page)}
+    refused = client.post(f"/ysqgk/{world.organ.pk}/apply/", {**fields, "name": "张\x00三"})
+    assert refused.status_code == 400
+    assert "不能包含空字符" in refused.content.decode()
+    assert not InfoRequest.objects.exists()
+    client.post(f"/ysqgk/{world.organ.pk}/apply/", {**fields, "name": "张\x1b三\r\n"})
+    assert InfoRequest.objects.get().name == "张三"
