@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from gongkai.accounts.models import Unit
 from gongkai.accounts.selectors import list_organs_visible_to
+from gongkai.core.api import InSchema
 from gongkai.core.errors import InvalidInput, NotFound
 from gongkai.disclosure import services
 from gongkai.disclosure.catalogue import ensure_catalogue
@@ -51,7 +52,7 @@ class ItemOut(Schema):
     timeliness: TimelinessOut
 
 
-class ItemIn(Schema):
+class ItemIn(InSchema):
     organ_id: int
     unit_id: int
     node_code: str = Field(description="目录栏目代码，如 s01、policies")
@@ -68,7 +69,7 @@ class ItemIn(Schema):
     interprets_id: int | None = None
 
 
-class ItemPatch(Schema):
+class ItemPatch(InSchema):
     title: str | None = Field(None, min_length=1, max_length=300)
     doc_number: str | None = Field(None, max_length=100)
     topic: str | None = Field(None, max_length=100)
@@ -80,7 +81,7 @@ class ItemPatch(Schema):
     needs_interpretation: bool | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     action: Literal["submit", "review", "approve", "publish", "revise", "withdraw", "return"]
     decision: Literal["disclose", "partial", "withhold"] | None = None
     basis: str = ""

@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 
 from gongkai.accounts.models import Organ
 from gongkai.accounts.selectors import list_organs_visible_to
+from gongkai.core.api import InSchema
 from gongkai.core.errors import InvalidInput, NotFound
 from gongkai.core.models import AuditEvent
 from gongkai.core.time import today_local
@@ -101,7 +102,7 @@ class RequestDetailOut(RequestOut):
     drafts: list[DraftOut] = Field(description="予以公开、部分公开的答复稿及其审签（条例第十七条）")
 
 
-class ApplicantIn(Schema):
+class ApplicantIn(InSchema):
     applicant_type: str = Field(
         description="natural 自然人；business/research/nonprofit/legal_service/other 法人或其他组织"
     )
@@ -113,7 +114,7 @@ class ApplicantIn(Schema):
     address: str = Field("", max_length=300)
 
 
-class IntakeIn(Schema):
+class IntakeIn(InSchema):
     organ_id: int
     channel: Literal["in_person", "post_signed", "post_plain", "fax"]
     arrived_on: dt.date
@@ -138,7 +139,7 @@ class IntakeOut(Schema):
     query_code: str = Field(description="查询码，只在登记时返回一次，请告知申请人")
 
 
-class EventIn(Schema):
+class EventIn(InSchema):
     type: Literal[
         "receipt_confirmed",
         "assigned",

@@ -1,5 +1,6 @@
-"""Text input over HTTP: every form derives from CleanTextMixin, and CleanTextMiddleware gives
-views that read request.POST or GET directly the same normalised text a form would."""
+"""Text input over HTTP: every form derives from CleanTextMixin, every schema the API reads
+from InSchema, and CleanTextMiddleware gives views that read request.POST or GET directly the
+same normalised text a form would."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 import importlib
 import pkgutil
 import unicodedata
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from django import forms
@@ -16,9 +17,11 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 import gongkai
 from gongkai.accounts.choices import Role
+from gongkai.core.api import InSchema
 from gongkai.core.forms import CleanTextForm, CleanTextMixin
 from gongkai.core.middleware import CleanTextMiddleware
 
@@ -132,3 +135,28 @@ def test_an_applicants_correction_through_the_status_page_is_stored_clean(world:
     request = InfoRequest.objects.get(pk=request.pk)
     assert request.status == "processing"
     assert request.clarification_text == "文号为中司〔2025〕1号"
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    found = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.append(annotation)
+        for field in annotation.model_fields.values():
+            found += _models_in(field.annotation)
+    for arg in get_args(annotation):
+        found += _models_in(arg)
+    return found
+
+
+def test_every_schema_the_api_reads_normalises_its_text() -> None:
+    from gongkai.api import api
+
+    read: set[type[BaseModel]] = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in operation.models:  # ninja's wrappers: path, query, body …
+                    for field in model.model_fields.values():
+                        read.update(_models_in(field.annotation))
+    assert {m.__name__ for m in read} >= {"IntakeIn", "ApplicantIn", "EventIn", "ItemIn"}
+    assert sorted(m.__name__ for m in read if not issubclass(m, InSchema)) == []

@@ -16,6 +16,7 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gongkai.accounts import services as accounts
 from gongkai.accounts.choices import Role
 from gongkai.foi import letters, services
 from gongkai.foi.forms import CHALLENGE_SALT, ApplicationForm, new_challenge
@@ -129,3 +130,74 @@ def test_the_public_form_refuses_nul_and_drops_escape_through_the_view(world: An
     assert not InfoRequest.objects.exists()
     client.post(f"/ysqgk/{world.organ.pk}/apply/", {**fields, "name": "张\x1b三\r\n"})
     assert InfoRequest.objects.get().name == "张三"
+
+
+def _token(world: Any) -> dict[str, str]:
+    _row, raw = accounts.create_api_token(
+        world.users[Role.COORDINATOR], actor=world.users[Role.COORDINATOR], name="测试"
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def _intake_body(world: Any, **changes: Any) -> dict[str, Any]:
+    applicant = {
+        k: APPLICANT[k]
+        for k in ("applicant_type", "name", "id_type", "id_number", "phone", "email", "address")
+    }
+    body: dict[str, Any] = {
+        "organ_id": world.organ.pk,
+        "channel": "in_person",
+        "arrived_on": "2026-03-02",
+        "applicant": applicant,
+        "info_title": "2025年行政处罚决定书",
+        "info_description": "律师行业",
+    }
+    for key, value in changes.items():
+        if key in applicant:
+            body["applicant"][key] = value
+        else:
+            body[key] = value
+    return body
+
+
+API_TEXT = ("name", "address", "info_title", "info_doc_number", "info_description")
+
+
+@PROPERTY
+@given(
+    field=st.sampled_from(API_TEXT),
+    value=st.text(
+        st.one_of(st.characters(codec=None), st.sampled_from("\x00\x1b\ud800\x0b\x85")),
+        max_size=40,
+    ),
+)
+def test_the_intake_api_keeps_no_control_characters(world: Any, field: str, value: str) -> None:
+    headers = _token(world)
+    body = _intake_body(world, **{field: "甲" + value + "乙"})
+    response = Client().post(
+        "/api/v1/foi/requests", body, content_type="application/json", **headers
+    )
+    if "\x00" in value:
+        assert response.status_code == 422, response.content
+        errors = response.json()["details"]["errors"]
+        assert any(e["loc"][-1] == field and e["message"] == "不能包含空字符。" for e in errors)
+        return
+    if response.status_code == 422:  # too long: refused, never stored
+        return
+    assert response.status_code == 201, response.content
+    request = InfoRequest.objects.get(pk=response.json()["request"]["id"])
+    assert _is_clean(getattr(request, field))
+    assert request.letters.count() == 1  # in person: the clock started and the receipt went out
+
+
+def test_the_api_refuses_nul_on_sqlite_and_postgresql_alike(world: Any) -> None:
+    response = Client().post(
+        "/api/v1/foi/requests",
+        _intake_body(world, name="张\x00三"),
+        content_type="application/json",
+        **_token(world),
+    )
+    assert response.status_code == 422
+    assert response.json()["details"]["errors"][0]["message"] == "不能包含空字符。"
+    assert response.json()["details"]["errors"][0]["loc"][-2:] == ["applicant", "name"]
+    assert not InfoRequest.objects.exists()
