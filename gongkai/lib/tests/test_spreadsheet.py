@@ -63,6 +63,6 @@ def test_csv_text_never_starts_like_a_formula(values: list[object]) -> None:
         if isinstance(value, str):
             assert not written.startswith(("=", "+", "-", "@", "\t", "\r"))
             assert written == csv_cell(value)
-            assert written.removeprefix("'") == value
+            assert written in (value, "'" + value)
         else:
             assert written == str(value)  # numbers stay numbers

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from gongkai.lib.documents import UnreadableDocument, decode_text
+from gongkai.lib.text import clean_text
 
 
 @dataclass
@@ -37,8 +38,12 @@ Block = Paragraph | Table
 
 
 def normalise(text: str) -> str:
-    """Fold full-width ASCII (，excepted) and odd spaces; keep Chinese punctuation as it is."""
-    text = text.replace("\u3000", " ").replace("\xa0", " ")
+    """Fold full-width ASCII (，excepted) and odd spaces; keep Chinese punctuation as it is.
+
+    Every paragraph and cell of every format passes here, so here the text is also normalised
+    as all input is (``clean_text``: no control characters but tab and newline, NFC).
+    """
+    text = clean_text(text).replace("\u3000", " ").replace("\xa0", " ")
     folded = []
     for ch in text:
         code = ord(ch)
