@@ -121,6 +121,15 @@ GONGKAI_LOGIN_LOCKOUT_MINUTES = env_int("GONGKAI_LOGIN_LOCKOUT_MINUTES", 15, min
 GONGKAI_SESSION_IDLE_MINUTES = env_int("GONGKAI_SESSION_IDLE_MINUTES", 30, minimum=1)
 GONGKAI_REQUIRE_2FA = env_bool("GONGKAI_REQUIRE_2FA", False)
 GONGKAI_UPLOAD_MAX_MB = env_int("GONGKAI_UPLOAD_MAX_MB", 50, minimum=1)
+# ZIP-based uploads (.docx, .xlsx, .zip …) are checked before anything opens them
+# (decompression bombs, gongkai.lib.archives): members, decompressed size of one member and of
+# all, compression ratio; a document the application parses (plan, 权责清单, holiday notice) may
+# hold at most GONGKAI_PARSE_MAX_MB once decompressed.
+GONGKAI_ARCHIVE_MAX_MEMBERS = env_int("GONGKAI_ARCHIVE_MAX_MEMBERS", 2000, minimum=1)
+GONGKAI_ARCHIVE_MAX_MEMBER_MB = env_int("GONGKAI_ARCHIVE_MAX_MEMBER_MB", 200, minimum=1)
+GONGKAI_ARCHIVE_MAX_TOTAL_MB = env_int("GONGKAI_ARCHIVE_MAX_TOTAL_MB", 500, minimum=1)
+GONGKAI_ARCHIVE_MAX_RATIO = env_int("GONGKAI_ARCHIVE_MAX_RATIO", 100, minimum=2)
+GONGKAI_PARSE_MAX_MB = env_int("GONGKAI_PARSE_MAX_MB", 16, minimum=1)
 
 # Idle time-out is enforced (and audited) by IdleTimeoutMiddleware; the cookie only caps the
 # session's total life so that an idle session is still there to be ended with a message.
