@@ -19,8 +19,12 @@ from gongkai.lib.text import xml_text
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 
+# Stored text: anything but NUL, which PostgreSQL never stored and SQLite no longer gets.
 stored = st.text(
-    st.one_of(st.characters(codec="utf-8"), st.sampled_from("\x1b\x0b\x08\x7f\x9b\ufffe")),
+    st.one_of(
+        st.characters(codec="utf-8", exclude_characters="\x00"),
+        st.sampled_from("\x1b\x0b\x08\x7f\x9b\ufffe"),
+    ),
     min_size=1,
     max_size=30,
 )
