@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "gongkai.core.middleware.CleanTextMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -134,6 +135,15 @@ GONGKAI_AUDIT_KEY = env_secret("GONGKAI_AUDIT_KEY", var_dir=VAR_DIR, filename="a
 GONGKAI_AUDIT_CHECKPOINT_FILE = env_path(
     "GONGKAI_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl", base=BASE_DIR
 )
+# ZIP-based uploads (.docx, .xlsx, .zip …) are checked before anything opens them
+# (decompression bombs, gongkai.lib.archives): members, decompressed size of one member and of
+# all, compression ratio; a document the application parses (plan, 权责清单, holiday notice) may
+# hold at most GONGKAI_PARSE_MAX_MB once decompressed.
+GONGKAI_ARCHIVE_MAX_MEMBERS = env_int("GONGKAI_ARCHIVE_MAX_MEMBERS", 2000, minimum=1)
+GONGKAI_ARCHIVE_MAX_MEMBER_MB = env_int("GONGKAI_ARCHIVE_MAX_MEMBER_MB", 200, minimum=1)
+GONGKAI_ARCHIVE_MAX_TOTAL_MB = env_int("GONGKAI_ARCHIVE_MAX_TOTAL_MB", 500, minimum=1)
+GONGKAI_ARCHIVE_MAX_RATIO = env_int("GONGKAI_ARCHIVE_MAX_RATIO", 100, minimum=2)
+GONGKAI_PARSE_MAX_MB = env_int("GONGKAI_PARSE_MAX_MB", 16, minimum=1)
 
 # Idle time-out is enforced (and audited) by IdleTimeoutMiddleware; the cookie only caps the
 # session's total life so that an idle session is still there to be ended with a message.

@@ -13,6 +13,7 @@ from gongkai.accounts import services
 from gongkai.accounts.choices import UnitKind
 from gongkai.accounts.models import Organ, Unit
 from gongkai.accounts.selectors import list_memberships, list_organs_visible_to, list_units
+from gongkai.core.api import InSchema
 from gongkai.core.apitypes import MAX_SMALL, Id
 from gongkai.core.errors import InvalidInput, NotFound
 
@@ -56,7 +57,7 @@ class UnitOut(Schema):
     aliases: list[str]
 
 
-class UnitIn(Schema):
+class UnitIn(InSchema):
     organ_id: Id
     name: str = Field(min_length=1, max_length=100)
     kind: UnitKind
@@ -68,7 +69,7 @@ class UnitIn(Schema):
     aliases: list[str] = []
 
 
-class UnitPatch(Schema):
+class UnitPatch(InSchema):
     name: str | None = Field(None, min_length=1, max_length=100)
     kind: UnitKind | None = None
     short_name: str | None = Field(None, max_length=50)

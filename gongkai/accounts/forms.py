@@ -11,10 +11,12 @@ from gongkai.accounts.choices import ReviewKind, Role, UnitKind
 from gongkai.accounts.models import Organ, Unit, User
 from gongkai.accounts.validators import validate_credit_code
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import CleanTextForm
 
 
-class DomainErrorFormMixin(forms.Form):
-    """Attach a service's ``DomainError`` to the field it names, or to the whole form."""
+class DomainErrorFormMixin(CleanTextForm):
+    """Attach a service's ``DomainError`` to the field it names, or to the whole form (input
+    normalised by ``CleanTextForm``)."""
 
     def add_domain_error(self, error: DomainError) -> None:
         field = error.details.get("field")

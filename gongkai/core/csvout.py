@@ -1,5 +1,5 @@
-"""Streaming CSV for exports: UTF-8 with a BOM for spreadsheet programs, and cells that a
-spreadsheet would run as a formula (=, +, -, @, tab, CR) prefixed with an apostrophe."""
+"""Streaming CSV for exports: UTF-8 with a BOM for spreadsheet programs, and text cells that a
+spreadsheet would run as a formula written as text (``gongkai.lib.spreadsheet.csv_cell``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from gongkai.lib.spreadsheet import csv_cell
 
 
 class _Echo:
@@ -15,15 +15,8 @@ class _Echo:
         return value
 
 
-def safe_cell(value: Any) -> Any:
-    """Text as a spreadsheet shows it, never as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
+    yield "\ufeff" + writer.writerow([csv_cell(v) for v in header])
     for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
+        yield writer.writerow([csv_cell(v) for v in row])

@@ -1,4 +1,5 @@
-"""Upload policy shared by every module: size limit, type by content, random stored names.
+"""Upload policy shared by every module: size limit, type by content, archives checked before
+anyone opens them (``gongkai.lib.archives``), random stored names.
 
 A file's type is decided from its first bytes, never from the name the user gave it: a
 ``report.pdf`` that is really an executable is refused. Stored names are random, so an uploaded
@@ -24,6 +25,9 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from gongkai.lib.archives import ARCHIVE_EXTENSIONS, ArchiveLimits, check_archive
+from gongkai.lib.documents import UnreadableDocument
 
 # Canonical extension → media type. Office Open XML files are ZIPs told apart by their contents.
 DOCUMENT_TYPES: Mapping[str, str] = {
@@ -161,6 +165,11 @@ class UploadPolicy:
                 % {"allowed": allowed},
                 code="bad_type",
             )
+        if ext in ARCHIVE_EXTENSIONS:  # before anyone opens it: decompression bombs
+            try:
+                check_archive(upload.file, ArchiveLimits.from_settings())
+            except UnreadableDocument as exc:
+                raise ValidationError(str(exc), code="unsafe_archive") from None
         return DetectedFile(ext, self.allowed[ext], size)
 
 

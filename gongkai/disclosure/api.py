@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from gongkai.accounts.models import Unit
 from gongkai.accounts.selectors import list_organs_visible_to
+from gongkai.core.api import InSchema
 from gongkai.core.apitypes import Id, Limit, Offset, Year
 from gongkai.core.errors import InvalidInput, NotFound
 from gongkai.disclosure import services
@@ -57,7 +58,7 @@ class ItemOut(Schema):
     timeliness: TimelinessOut
 
 
-class ItemIn(Schema):
+class ItemIn(InSchema):
     organ_id: Id
     unit_id: Id
     node_code: str = Field(description="目录栏目代码，如 s01、policies")
@@ -77,7 +78,7 @@ class ItemIn(Schema):
     )
 
 
-class ItemPatch(Schema):
+class ItemPatch(InSchema):
     title: str | None = Field(None, min_length=1, max_length=300)
     doc_number: str | None = Field(None, max_length=100)
     topic: str | None = Field(None, max_length=100)
@@ -91,7 +92,7 @@ class ItemPatch(Schema):
     interpretation_form: str | None = Field(None, description="解读形式（同新建）")
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     action: Literal["submit", "review", "approve", "publish", "revise", "withdraw", "return"]
     decision: Literal["disclose", "partial", "withhold"] | None = None
     basis: str = ""

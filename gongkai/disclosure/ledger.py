@@ -23,6 +23,7 @@ from gongkai.core.audit import record_event
 from gongkai.core.errors import InvalidInput
 from gongkai.disclosure.choices import Validity
 from gongkai.disclosure.models import DisclosureItem, NormativeDocument
+from gongkai.lib.spreadsheet import append_row
 
 STATUSES = ("valid", "repealed", "expired", "amended")
 IN_FORCE = ("valid", "amended")  # an amended document stays in force, as amended
@@ -213,7 +214,8 @@ def ledger_xlsx(organ: Organ) -> bytes:
     sheet = workbook.active
     assert sheet is not None  # noqa: S101
     sheet.title = _("规范性文件台账")
-    sheet.append(
+    append_row(
+        sheet,
         [
             "文件名称",
             "文号",
@@ -227,13 +229,14 @@ def ledger_xlsx(organ: Organ) -> bytes:
             "替代文件",
             "公报期号",
             "合法性审核编号",
-        ]
+        ],
     )
     labels = dict(NormativeDocument._meta.get_field("status").choices or [])
     for doc in NormativeDocument.objects.filter(organ=organ).select_related(
         "drafting_unit", "replaced_by"
     ):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 doc.title,
                 doc.doc_number,
@@ -247,7 +250,7 @@ def ledger_xlsx(organ: Organ) -> bytes:
                 doc.replaced_by.doc_number if doc.replaced_by else "",
                 doc.gazette_issue,
                 doc.legality_review,
-            ]
+            ],
         )
     out = io.BytesIO()
     workbook.save(out)

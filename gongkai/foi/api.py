@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 
 from gongkai.accounts.models import Organ
 from gongkai.accounts.selectors import list_organs_visible_to
+from gongkai.core.api import InSchema
 from gongkai.core.apitypes import Count, Id, Limit, Offset
 from gongkai.core.errors import InvalidInput, NotFound
 from gongkai.core.models import AuditEvent
@@ -102,7 +103,7 @@ class RequestDetailOut(RequestOut):
     drafts: list[DraftOut] = Field(description="予以公开、部分公开的答复稿及其审签（条例第十七条）")
 
 
-class ApplicantIn(Schema):
+class ApplicantIn(InSchema):
     applicant_type: str = Field(
         description="natural 自然人；business/research/nonprofit/legal_service/other 法人或其他组织"
     )
@@ -114,7 +115,7 @@ class ApplicantIn(Schema):
     address: str = Field("", max_length=300)
 
 
-class IntakeIn(Schema):
+class IntakeIn(InSchema):
     organ_id: Id
     channel: Literal["in_person", "post_signed", "post_plain", "fax"]
     arrived_on: dt.date
@@ -139,7 +140,7 @@ class IntakeOut(Schema):
     query_code: str = Field(description="查询码，只在登记时返回一次，请告知申请人")
 
 
-class EventIn(Schema):
+class EventIn(InSchema):
     type: Literal[
         "receipt_confirmed",
         "assigned",

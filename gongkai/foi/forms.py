@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.forms import DomainErrorFormMixin
+from gongkai.core.forms import CleanTextMixin
 from gongkai.foi.choices import ApplicantType, Channel, Delivery, IdType, Outcome, ProvisionForm
 from gongkai.foi.models import LetterSettings
 from gongkai.foi.services import ATTACHMENT_POLICY, ATTACHMENT_TYPES
@@ -138,7 +139,7 @@ class LetterTemplateForm(DomainErrorFormMixin):
     )
 
 
-class LetterSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class LetterSettingsForm(CleanTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = LetterSettings
         fields = ["office", "address", "phone", "court", "payment_method"]

@@ -35,6 +35,7 @@ from gongkai.foi.models import (
     LetterSettings,
     LetterTemplate,
 )
+from gongkai.lib.text import xml_text
 
 ACT = "《中华人民共和国政府信息公开条例》"
 FEE_ACT = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
@@ -395,7 +396,12 @@ def _font(run: Any, size: float, *, bold: bool = False) -> None:
 
 
 def to_docx(*, organ_name: str, title: str, number: str, body: str, on: dt.date) -> bytes:
-    """A plain official letter: organ and title centred, number, body, signature and date."""
+    """A plain official letter: organ and title centred, number, body, signature and date.
+
+    Text XML cannot carry (control characters stored before input was normalised) is dropped,
+    so a letter is always written: a request must always be processable (RULES §2.5).
+    """
+    organ_name, title, number, body = map(xml_text, (organ_name, title, number, body))
     document = Document()
     for text, size in ((organ_name, 22), (title, 18)):
         paragraph = document.add_paragraph()

@@ -29,6 +29,8 @@ from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from gongkai.lib.text import has_xml_unfit, xml_text
+
 _translated: dict[tuple[str | None, str], Markup] = {}
 # While fragments() is open: its language, and the layout parts rendered so far.
 _open: ContextVar[tuple[str | None, dict[object, Markup]] | None] = ContextVar(
@@ -154,13 +156,24 @@ def url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
+def xml_safe(value: Any) -> Any:
+    """Every printed value without what XML cannot carry (``gongkai.lib.text.xml_text``): the
+    public pages and the Atom feeds stay well-formed whatever text was stored before the
+    boundaries normalised it. Values with nothing to drop are returned as they are."""
+    if not isinstance(value, str) or not has_xml_unfit(value):
+        return value
+    if isinstance(value, Markup):  # markup stays markup, less the dropped characters
+        return Markup(xml_text(value))  # noqa: S704
+    return xml_text(value)
+
+
 def environment(**options: Any) -> Environment:
     # Escape everything, and let a missing value print as nothing at any depth (as Django's
     # templates do: ``organ.logo`` on a page without an organ).
     options.pop("autoescape", None)
     options["undefined"] = ChainableUndefined
     options["extensions"] = [*options.get("extensions", []), LiteralGettext]
-    env = Environment(autoescape=True, **options)
+    env = Environment(autoescape=True, finalize=xml_safe, **options)
     env.globals.update(_=gettext, ngettext=ngettext, once=once, static=static, url=url)
     env.filters.update(
         _t=_translate,

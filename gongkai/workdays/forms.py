@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.accounts.forms import DomainErrorFormMixin
+from gongkai.core.forms import CleanTextForm
 from gongkai.workdays.choices import DayKind
 
 
@@ -45,7 +46,7 @@ class CorrectDayForm(DomainErrorFormMixin):
     reason = forms.CharField(label=_("更正原因"), max_length=200)
 
 
-class CalculatorForm(forms.Form):
+class CalculatorForm(CleanTextForm):
     start = forms.DateField(
         label=_("起算日（如收到申请之日）"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -1,4 +1,8 @@
-"""Exports: the progress summary (进展情况汇总表) as .xlsx and .docx, and the plan as .xlsx."""
+"""Exports: the progress summary (进展情况汇总表) as .xlsx and .docx, and the plan as .xlsx.
+
+Rows go through ``gongkai.lib.spreadsheet.append_row`` (text is never a formula) and the .docx
+text through ``xml_text`` (what XML cannot carry is dropped, so an export is always written).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
+from gongkai.lib.spreadsheet import append_row
+from gongkai.lib.text import xml_text
 from gongkai.workplan.choices import ReviewStatus
 from gongkai.workplan.models import Plan, ProgressReport
 from gongkai.workplan.selectors import TaskRow
@@ -52,13 +58,13 @@ def progress_xlsx(plan: Plan, rows: Sequence[TaskRow]) -> bytes:
     sheet = workbook.active
     assert sheet is not None  # noqa: S101
     sheet.title = _("进展情况汇总表")
-    sheet.append([f"{plan.title}进展情况汇总表"])
+    append_row(sheet, [f"{plan.title}进展情况汇总表"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SUMMARY_HEADER))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(list(SUMMARY_HEADER))
+    append_row(sheet, SUMMARY_HEADER)
     for row in summary_rows(rows):
-        sheet.append(row)
+        append_row(sheet, row)
     thin = Side(style="thin")
     for row_cells in sheet.iter_rows(min_row=2):
         for cell in row_cells:
@@ -87,7 +93,7 @@ def progress_docx(plan: Plan, rows: Sequence[TaskRow]) -> bytes:
         setattr(section, side, Cm(2))
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"{plan.title}进展情况汇总表")
+    run = title.add_run(xml_text(f"{plan.title}进展情况汇总表"))
     run.bold = True
     run.font.size = Pt(16)
     table = document.add_table(rows=1, cols=len(SUMMARY_HEADER))
@@ -101,11 +107,11 @@ def progress_docx(plan: Plan, rows: Sequence[TaskRow]) -> bytes:
     for values in summary_rows(rows):
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
-            cell.text = text
+            cell.text = xml_text(text)
         # The category column merged over its group, as official tables are laid out.
         if values[1] == previous_category and merge_from is not None:
             merged = merge_from.merge(cells[1])
-            merged.text = values[1]
+            merged.text = xml_text(values[1])
             merge_from = merged
         else:
             merge_from = cells[1]
@@ -126,12 +132,13 @@ def plan_xlsx(plan: Plan, rows: Sequence[TaskRow]) -> bytes:
     sheet = workbook.active
     assert sheet is not None  # noqa: S101
     sheet.title = _("分工方案")
-    sheet.append(list(PLAN_HEADER))
+    append_row(sheet, PLAN_HEADER)
     for row in rows:
         task = row.task
         if task.withdrawn_at:
             continue
-        sheet.append(
+        append_row(
+            sheet,
             [
                 task.seq,
                 task.category.title if task.category else "",
@@ -140,7 +147,7 @@ def plan_xlsx(plan: Plan, rows: Sequence[TaskRow]) -> bytes:
                 "、".join(a.label for a in row.lead),
                 "、".join(a.label for a in row.co),
                 task.deadline_text or (task.due_on.isoformat() if task.due_on else ""),
-            ]
+            ],
         )
     out = io.BytesIO()
     workbook.save(out)

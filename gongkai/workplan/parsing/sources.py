@@ -14,7 +14,9 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
-from gongkai.lib.documents import UnreadableDocument, decode_text
+from gongkai.lib.archives import ArchiveLimits, check_archive, merged_cell_count
+from gongkai.lib.documents import UnreadableDocument, decode_text, docx_table_rows, open_docx
+from gongkai.lib.text import clean_text
 
 
 @dataclass
@@ -35,10 +37,18 @@ class Paragraph:
 
 Block = Paragraph | Table
 
+# The cells of one sheet read at most (used rectangle, and merged cells): 20,000 rows of ten
+# columns; a 权责清单 or a plan is far smaller, a 10 KB file claiming XFD1048576 is not.
+MAX_SHEET_CELLS = 200_000
+
 
 def normalise(text: str) -> str:
-    """Fold full-width ASCII (，excepted) and odd spaces; keep Chinese punctuation as it is."""
-    text = text.replace("\u3000", " ").replace("\xa0", " ")
+    """Fold full-width ASCII (，excepted) and odd spaces; keep Chinese punctuation as it is.
+
+    Every paragraph and cell of every format passes here, so here the text is also normalised
+    as all input is (``clean_text``: no control characters but tab and newline, NFC).
+    """
+    text = clean_text(text).replace("\u3000", " ").replace("\xa0", " ")
     folded = []
     for ch in text:
         code = ord(ch)
@@ -88,14 +98,10 @@ def text_blocks(text: str) -> list[Block]:
 
 
 def _docx_blocks(data: bytes) -> list[Block]:
-    import docx
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadableDocument("无法读取该 Word 文档（.docx）") from exc
+    document = open_docx(data)
     blocks: list[Block] = []
     for item in document.iter_inner_content():
         if isinstance(item, DocxParagraph):
@@ -103,8 +109,8 @@ def _docx_blocks(data: bytes) -> list[Block]:
                 blocks.append(Paragraph(normalise(item.text)))
         elif isinstance(item, DocxTable):
             table = Table()
-            for number, row in enumerate(item.rows, start=1):
-                table.add([normalise(cell.text) for cell in row.cells], number)
+            for number, cells in enumerate(docx_table_rows(item), start=1):
+                table.add([normalise(cell) for cell in cells], number)
             blocks.append(table)
     return blocks
 
@@ -112,12 +118,23 @@ def _docx_blocks(data: bytes) -> list[Block]:
 def _xlsx_blocks(data: bytes) -> list[Block]:
     import openpyxl
 
+    # openpyxl makes an object for every cell of a merged range as it loads the workbook, and
+    # iter_rows one for every cell of the used rectangle: both are counted before either runs.
+    if merged_cell_count(data) > MAX_SHEET_CELLS:
+        raise UnreadableDocument(
+            f"Excel 文件中合并的单元格过多（超过 {MAX_SHEET_CELLS} 个），请取消合并后再上传"
+        )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UnreadableDocument("无法读取该 Excel 文件（.xlsx）") from exc
     blocks: list[Block] = []
     for sheet in workbook.worksheets:
+        if sheet.max_row * sheet.max_column > MAX_SHEET_CELLS:
+            raise UnreadableDocument(
+                f"Excel 工作表“{sheet.title}”过大（{sheet.max_row} 行 × {sheet.max_column} 列），"
+                "请删除多余的行列或拆分后再上传"
+            )
         values: dict[tuple[int, int], str] = {}
         for row in sheet.iter_rows():
             for cell in row:
@@ -158,6 +175,7 @@ def _xlsx_blocks(data: bytes) -> list[Block]:
 def read_blocks(data: bytes) -> list[Block]:
     """Return the blocks of a .txt/.md/.docx/.xlsx document, told apart by content."""
     if data.startswith(b"PK\x03\x04"):
+        check_archive(data, ArchiveLimits.for_parsing())  # before anything is decompressed
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = archive.namelist()
