@@ -12,6 +12,7 @@ from django.test import Client
 
 from gongkai.foi import services
 from gongkai.foi.models import InfoRequest
+from gongkai.foi.services import applications as intake_services
 from gongkai.foi.tests.test_pages import _form_fields
 from gongkai.foi.tests.test_services import APPLICANT
 
@@ -55,7 +56,7 @@ def test_two_hundred_concurrent_submissions(world: Any) -> None:
 @pytest.mark.django_db
 def test_a_number_drawn_twice_is_drawn_again(world: Any, monkeypatch: Any) -> None:
     drawn = iter(["YSQ20260302-AAAAAA", "YSQ20260302-AAAAAA", "YSQ20260302-BBBBBB"])
-    monkeypatch.setattr(services, "_new_number", lambda organ: next(drawn))
+    monkeypatch.setattr(intake_services, "_new_number", lambda organ: next(drawn))
     first, _code = services.submit_online(world.organ, submit_token="t1", ip="", **APPLICANT)
     second, code = services.submit_online(world.organ, submit_token="t2", ip="", **APPLICANT)
     assert (first.number, second.number) == ("YSQ20260302-AAAAAA", "YSQ20260302-BBBBBB")
