@@ -349,5 +349,5 @@ def test_letters_stay_downloadable_for_half_an_hour(world: Any, monkeypatch: Any
     client.post(f"/ysqgk/{world.organ.pk}/status/", {"number": request.number, "code": code})
     assert client.get(url).status_code == 200
     later = time.time() + views.LOOKUP_SECONDS + 1
-    monkeypatch.setattr(views.time, "time", lambda: later)
+    monkeypatch.setattr(time, "time", lambda: later)  # the clock the lookup is timed by
     assert client.get(url).status_code == 404

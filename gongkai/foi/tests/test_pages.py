@@ -125,10 +125,10 @@ def test_staff_intake_handling_and_identity_views_are_logged(world: Any) -> None
 
 
 def test_queue_pages_and_the_overdue_view(world: Any, monkeypatch: Any) -> None:
-    from gongkai.foi import views
     from gongkai.foi.tests.test_services import _received, on_day
+    from gongkai.foi.views import queue
 
-    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    monkeypatch.setattr(queue, "QUEUE_PAGE_SIZE", 2)
     long_ago = today_local() - dt.timedelta(days=120)
     late = [_received(world, long_ago) for _ in range(3)]
     paused = _received(world, long_ago)

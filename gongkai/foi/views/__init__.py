@@ -1,0 +1,81 @@
+"""Public application and status lookup; the staff queue and the handling page."""
+
+from __future__ import annotations
+
+from gongkai.foi.views.common import (
+    DOCX,
+    _docx_response,
+)
+from gongkai.foi.views.handling import (
+    NAMED_FIELDS,
+    _act,
+    _date,
+    _int,
+    _render_detail,
+    action_view,
+    attachment_view,
+    detail_view,
+    letter_view,
+    templates_view,
+)
+from gongkai.foi.views.public import (
+    LOOKUP_SECONDS,
+    SESSION_FORMS,
+    SESSION_LOOKUPS,
+    SESSION_RESULT,
+    SESSION_SUBMITTED,
+    _apply,
+    _issue_form,
+    _refilled,
+    _render_application,
+    _stage,
+    _unsaved_files,
+    apply_view,
+    expired_application_view,
+    public_letter_view,
+    status_view,
+    submitted_view,
+)
+from gongkai.foi.views.queue import (
+    QUEUE_PAGE_SIZE,
+    QUEUE_VIEWS,
+    export_view,
+    intake_view,
+    queue_view,
+)
+
+__all__ = [
+    "DOCX",
+    "LOOKUP_SECONDS",
+    "NAMED_FIELDS",
+    "QUEUE_PAGE_SIZE",
+    "QUEUE_VIEWS",
+    "SESSION_FORMS",
+    "SESSION_LOOKUPS",
+    "SESSION_RESULT",
+    "SESSION_SUBMITTED",
+    "_act",
+    "_apply",
+    "_date",
+    "_docx_response",
+    "_int",
+    "_issue_form",
+    "_refilled",
+    "_render_application",
+    "_render_detail",
+    "_stage",
+    "_unsaved_files",
+    "action_view",
+    "apply_view",
+    "attachment_view",
+    "detail_view",
+    "expired_application_view",
+    "export_view",
+    "intake_view",
+    "letter_view",
+    "public_letter_view",
+    "queue_view",
+    "status_view",
+    "submitted_view",
+    "templates_view",
+]
