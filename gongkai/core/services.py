@@ -21,12 +21,24 @@ from gongkai.core.models import ImportJob, ImportRowError
 
 @transaction.atomic
 def create_import_job(
-    organ: Organ, *, actor: Any, kind: str, source_name: str = "", total: int = 0
+    organ: Organ,
+    *,
+    actor: Any,
+    kind: str,
+    source_name: str = "",
+    total: int = 0,
+    result: dict[str, Any] | None = None,
 ) -> ImportJob:
-    """Register an import before it runs, so its progress can be watched."""
+    """Register an import before it runs, so its progress can be watched; ``result`` keeps what
+    a later step needs (a parsed plan awaiting its preview)."""
     require(actor, Action.VIEW, organ=organ)
     job = ImportJob.objects.create(
-        organ=organ, created_by=actor, kind=kind, source_name=source_name[:255], total=total
+        organ=organ,
+        created_by=actor,
+        kind=kind,
+        source_name=source_name[:255],
+        total=total,
+        result=result or {},
     )
     record_event(
         "core.import.created",

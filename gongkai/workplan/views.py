@@ -35,7 +35,7 @@ from gongkai.workplan.forms import (
     parse_target,
 )
 from gongkai.workplan.importing import import_plan, resolve_names
-from gongkai.workplan.models import Evidence, Notification, ProgressReport, TaskIndicator
+from gongkai.workplan.models import Evidence, Notification, ProgressReport
 from gongkai.workplan.parsing.plan import ParsedPlan, parse_plan
 from gongkai.workplan.parsing.sources import blocks_text, read_blocks
 from gongkai.workplan.selectors import (
@@ -103,10 +103,13 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
         else:
             parsed = parse_plan(blocks)
             job = core_services.create_import_job(
-                organ, actor=request.user, kind="plan", source_name=name, total=len(parsed.tasks)
+                organ,
+                actor=request.user,
+                kind="plan",
+                source_name=name,
+                total=len(parsed.tasks),
+                result={"parsed": parsed.as_json(), "source_text": blocks_text(blocks)},
             )
-            job.result = {"parsed": parsed.as_json(), "source_text": blocks_text(blocks)}
-            job.save(update_fields=["result"])
             return redirect("workplan:import_preview", pk=job.pk)
     return render(
         request, "workplan/import_upload.html", {"form": form}, status=400 if form.errors else 200
@@ -487,12 +490,7 @@ def task_action_view(request: HttpRequest, pk: int) -> HttpResponse:
             parent = get_task(request.user, int(parent_id)) if parent_id.isdigit() else None
             services.link_task(task, actor=request.user, parent=parent)
         elif action == "indicator":
-            key = request.POST.get("key", "")
-            if not can(request.user, Action.COORDINATE, organ=task.plan.organ) or not (
-                indicators.get(key)
-            ):
-                raise Http404
-            TaskIndicator.objects.get_or_create(task=task, key=key)
+            services.add_task_indicator(task, actor=request.user, key=request.POST.get("key", ""))
         else:
             raise Http404
     except DomainError as error:

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import staff_client
 from gongkai.accounts.models import UnitAlias
 from gongkai.core.demo import DemoContext
+from gongkai.core.errors import InvalidInput
 from gongkai.core.models import AuditEvent
 from gongkai.workplan import services
 from gongkai.workplan.models import Notification, Plan, ProgressReport, Task
@@ -282,6 +283,22 @@ def test_send_reminders_command_and_indicator_on_the_task_page(demo_data: DemoCo
     page = coordinator.get(f"/staff/plans/tasks/{task.pk}/").content.decode()
     assert "按时报送率" in page
     assert "0 / 2 次按时报送" in page
+    assert AuditEvent.objects.filter(action="workplan.task.indicator_added").count() == 1
+
+
+def test_only_a_coordinator_adds_a_known_indicator(demo_data: DemoContext) -> None:
+    task = Plan.objects.get().tasks.get(seq=4)
+    editor = staff_client("editor")
+    editor.post(
+        f"/staff/plans/tasks/{task.pk}/action/",
+        {"action": "indicator", "key": "workplan.on_time_reporting"},
+    )
+    assert not task.indicators.exists()
+    with pytest.raises(InvalidInput):
+        services.add_task_indicator(
+            task, actor=demo_data.users["coordinator"], key="no.such.indicator"
+        )
+    assert not task.indicators.exists()
 
 
 def test_merge_from_the_plan_page_and_custom_cycles(demo_data: DemoContext) -> None:
